@@ -1,5 +1,6 @@
 // Every migration, in order, as an explicit list so that tsc, swc, jest and the CLI agree.
 // Name files `<unix-ms>-<Name>.ts`; append new classes at the end.
 import { Base1763800000000 } from './1763800000000-Base';
+import { Routing1795318438562 } from './1795318438562-Routing';
 
-export const MIGRATIONS = [Base1763800000000];
+export const MIGRATIONS = [Base1763800000000, Routing1795318438562];

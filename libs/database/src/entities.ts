@@ -1,10 +1,26 @@
 // Every TypeORM entity of the product, as an explicit list so that tsc, swc, jest and the CLI agree.
 // Libraries that own tables add their entity classes here.
+import { PricePlanEntryEntity } from './entities/price-plan-entry.entity';
+import { PricePlanEntity } from './entities/price-plan.entity';
 import { ProviderEntity } from './entities/provider.entity';
+import { RateDeckEntryEntity } from './entities/rate-deck-entry.entity';
+import { RateDeckEntity } from './entities/rate-deck.entity';
+import { RoutePlanEntity } from './entities/route-plan.entity';
 import { TenantEntity } from './entities/tenant.entity';
 
-export const ENTITIES = [TenantEntity, ProviderEntity];
+export const ENTITIES = [
+  TenantEntity,
+  ProviderEntity,
+  RateDeckEntity,
+  RateDeckEntryEntity,
+  PricePlanEntity,
+  PricePlanEntryEntity,
+  RoutePlanEntity,
+];
 
 export { ProviderEntity, TenantEntity };
+export { PricePlanEntity, PricePlanEntryEntity, RateDeckEntity, RateDeckEntryEntity, RoutePlanEntity };
 export * from './entities/provider.entity';
 export * from './entities/tenant.entity';
+export * from './entities/rate-deck.entity';
+export * from './entities/route-plan.entity';
