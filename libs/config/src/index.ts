@@ -1,1 +1,13 @@
-export {};
+export { APP_CONFIG, ConfigModule } from './config.module';
+export { ConfigError, InvalidValueError, type ConfigIssue } from './config.error';
+export { loadConfig } from './load-config';
+export { redactUrl } from './redact-url';
+export {
+  CONFIG_SCHEMA,
+  LOG_LEVELS,
+  NODE_ENVS,
+  type AppConfig,
+  type ConfigKey,
+  type LogLevel,
+  type NodeEnv,
+} from './schema';

@@ -1,1 +1,1 @@
-export {};
+export { createTestDatabase, useTestDatabase, withTestDatabase, type TestDatabase } from './test-database';

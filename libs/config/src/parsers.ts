@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import { InvalidValueError } from './config.error';
+
+/** Turns a set, non-empty environment string into a typed value or throws `InvalidValueError`. */
+export type ValueParser<T> = (raw: string) => T;
+
+/** Quotes a refused value for an error message; long values are cut so that a pasted secret does not fill the log. */
+function shown(raw: string): string {
+  return JSON.stringify(raw.length > 40 ? `${raw.slice(0, 40)}...` : raw);
+}
+
+export function integer(min: number, max: number): ValueParser<number> {
+  return (raw) => {
+    const value = /^[+-]?\d+$/.test(raw) ? Number(raw) : NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new InvalidValueError(`must be an integer ${min}-${max}, got ${shown(raw)}`);
+    }
+    return value;
+  };
+}
+
+export const port: ValueParser<number> = integer(1, 65535);
+
+export function oneOf<const T extends readonly string[]>(allowed: T): ValueParser<T[number]> {
+  const isAllowed = (raw: string): raw is T[number] => allowed.includes(raw);
+  return (raw) => {
+    if (!isAllowed(raw))
+      throw new InvalidValueError(`must be one of ${allowed.join(', ')}, got ${shown(raw)}`);
+    return raw;
+  };
+}
+
+/** A `postgres://` or `postgresql://` URL with a host. The value is never echoed: it may carry a password. */
+export const postgresUrl: ValueParser<string> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidValueError('not a postgres:// URL');
+  }
+  if ((url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || url.hostname === '') {
+    throw new InvalidValueError('not a postgres:// URL');
+  }
+  return raw;
+};
+
+/** A filesystem path, made absolute against the working directory when the config is loaded. */
+export const directory: ValueParser<string> = (raw) => resolve(raw);
