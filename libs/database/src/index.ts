@@ -1,5 +1,8 @@
 export { MIGRATIONS } from '../migrations';
 export { createDataSource, dataSourceOptions, type DataSourceSettings } from './data-source.options';
+export { DatabaseHealth, type DatabaseHealthStatus } from './database-health';
+export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
+export { DatabaseServer } from './database-server';
 export {
   EmbeddedPostgres,
   EmbeddedPostgresError,

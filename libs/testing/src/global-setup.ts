@@ -1,5 +1,4 @@
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // Relative imports: jest loads globalSetup without moduleNameMapper, so `@app/*` does not resolve here.
@@ -15,6 +14,7 @@ import {
   urlForDatabase,
   withAdminClient,
 } from './harness-env';
+import { freePort } from './free-port';
 import { setHarnessState, stopEmbedded, takeHarnessState } from './harness-state';
 
 /** Databases of runs older than this were left by a killed run (no teardown) and are dropped. */
@@ -81,16 +81,4 @@ async function dropAbandonedDatabases(client: import('pg').Client): Promise<void
     if (match !== null && Number.parseInt(match[1], 36) < cutoff) runs.add(`jt_${match[1]}_${match[2]}_`);
   }
   for (const run of runs) await dropDatabasesByPrefix(client, run);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('could not allocate a free port');
-  return address.port;
 }

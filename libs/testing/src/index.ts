@@ -1,1 +1,2 @@
+export { freePort } from './free-port';
 export { createTestDatabase, useTestDatabase, withTestDatabase, type TestDatabase } from './test-database';
