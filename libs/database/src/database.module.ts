@@ -68,6 +68,12 @@ export class DatabaseModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     const dataSource = this.moduleRef.get(DataSource, { strict: false });
     if (dataSource.isInitialized) await dataSource.destroy();
-    await this.moduleRef.get(DatabaseServer, { strict: false }).close();
+    const server = this.moduleRef.get(DatabaseServer, { strict: false });
+    await server.close();
+    logger.log(
+      server.isEmbedded
+        ? 'database connections closed, embedded PostgreSQL stopped'
+        : 'database connections closed',
+    );
   }
 }

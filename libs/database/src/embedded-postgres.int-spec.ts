@@ -27,7 +27,7 @@ function isAlive(pid: number): boolean {
 }
 
 async function postmasterPid(dataDir: string): Promise<number> {
-  return Number.parseInt((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]!, 10);
+  return Number.parseInt((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0], 10);
 }
 
 async function waitForExit(pid: number): Promise<void> {

@@ -99,7 +99,7 @@ interface Binaries {
   postgres: string;
 }
 
-/** Servers started by this process and not yet stopped, for the `exit` safety net. */
+/** Servers spawned by this process (starting or running), for the `exit` safety net. */
 const running = new Set<ChildProcess>();
 let exitListenerInstalled = false;
 
@@ -318,6 +318,9 @@ export class EmbeddedPostgres {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(user !== undefined ? { uid: user.uid, gid: user.gid } : {}),
     });
+    running.add(child);
+    installExitListener();
+    child.once('exit', () => running.delete(child));
     child.stdout?.on('data', (chunk: Buffer) => this.record(chunk));
     child.stderr?.on('data', (chunk: Buffer) => this.record(chunk));
     let spawnError: Error | undefined;
@@ -342,9 +345,6 @@ export class EmbeddedPostgres {
       await sleep(50);
     }
     this.child = child;
-    running.add(child);
-    installExitListener();
-    child.once('exit', () => running.delete(child));
     await writeFile(join(this.dataDir, OWNER_FILE), `${process.pid}\n`);
   }
 }

@@ -39,6 +39,16 @@ export function readHarness(): Harness | undefined {
   return { adminUrl, template, prefix };
 }
 
+/** This process's environment plus `overrides` (`undefined` removes a variable), for spawning the app in tests. */
+export function environmentWith(overrides: Readonly<Record<string, string | undefined>>): NodeJS.ProcessEnv {
+  const merged: NodeJS.ProcessEnv = { ...env };
+  for (const [name, value] of Object.entries(overrides)) {
+    if (value === undefined) delete merged[name];
+    else merged[name] = value;
+  }
+  return merged;
+}
+
 /** Every harness database name starts with this, then the run's creation time in base 36 milliseconds. */
 export const HARNESS_DB_MARK = 'jt_';
 

@@ -1,2 +1,9 @@
 export { freePort } from './free-port';
-export { createTestDatabase, useTestDatabase, withTestDatabase, type TestDatabase } from './test-database';
+export { environmentWith } from './harness-env';
+export {
+  createTestDatabase,
+  useTestDatabase,
+  withTestDatabase,
+  type TestDatabase,
+  type TestDatabaseOptions,
+} from './test-database';

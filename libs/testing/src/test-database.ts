@@ -3,6 +3,13 @@ import { createDataSource } from '@app/database';
 import type { DataSource } from 'typeorm';
 import { quoteIdent, readHarness, urlForDatabase, withAdminClient, type Harness } from './harness-env';
 
+export interface TestDatabaseOptions {
+  /** DataSource pool size (default 5). */
+  poolSize?: number;
+  /** false: an empty database (no tables), for tests of the migrations themselves (default true). */
+  migrated?: boolean;
+}
+
 export interface TestDatabase {
   /** Connection URL of this database (contains the server's password, if any). */
   readonly url: string;
@@ -30,13 +37,14 @@ const CLONE_ATTEMPTS = 10;
  * A fresh, isolated database cloned from the run's migrated template (`CREATE DATABASE ... TEMPLATE`), with an
  * initialized DataSource. Parallel-safe: each call gets its own database.
  */
-export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   const { adminUrl, template, prefix } = harness();
   const name = `${prefix}${randomBytes(5).toString('hex')}`;
+  const source = options.migrated === false ? '' : ` TEMPLATE ${quoteIdent(template)}`;
   await withAdminClient(adminUrl, async (client) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        await client.query(`CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+        await client.query(`CREATE DATABASE ${quoteIdent(name)}${source}`);
         return;
       } catch (error) {
         if ((error as { code?: string }).code !== '55006' || attempt >= CLONE_ATTEMPTS) throw error;
@@ -85,7 +93,7 @@ export async function withTestDatabase<T>(use: (database: TestDatabase) => Promi
  * Registers jest `beforeAll`/`afterAll` hooks that give the enclosing `describe` (or file) one fresh database.
  * Read `db.dataSource` / `db.url` inside tests or hooks, not at collection time.
  */
-export function useTestDatabase(options: { poolSize?: number } = {}): {
+export function useTestDatabase(options: TestDatabaseOptions = {}): {
   readonly dataSource: DataSource;
   readonly url: string;
 } {

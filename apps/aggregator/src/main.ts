@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigError, LOG_LEVELS, loadConfig, type AppConfig, type LogLevel } from '@app/config';
+import { DatabaseServer } from '@app/database';
+import { AppModule } from './app.module';
+
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const logger = new Logger('Aggregator');
+
+/** LOG_LEVEL names the lowest level logged; Nest wants the list of enabled levels. */
+function enabledLevels(level: LogLevel): NestLogLevel[] {
+  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
+}
+
+function readConfigOrExit(): AppConfig {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+async function bootstrap(): Promise<void> {
+  const config = readConfigOrExit();
+  Logger.overrideLogger(enabledLevels(config.logLevel));
+
+  // Until Nest's shutdown hooks take over, a signal stops whatever has started so far and exits 0.
+  const started: { server?: DatabaseServer } = {};
+  const stopDuringBoot = (signal: NodeJS.Signals): void => {
+    logger.log(`${signal} during start: stopping`);
+    void (started.server?.close() ?? Promise.resolve()).finally(() => process.exit(0));
+  };
+  for (const signal of SHUTDOWN_SIGNALS) process.once(signal, stopDuringBoot);
+
+  const server = await DatabaseServer.open(config, (line) => logger.verbose(line, 'postgres'));
+  started.server = server;
+  logger.log(`database: ${server.describe()}`);
+  try {
+    const app = await NestFactory.create(AppModule.forRoot(config, server), {
+      logger: enabledLevels(config.logLevel),
+      abortOnError: false,
+    });
+    for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, stopDuringBoot);
+    // Closes the HTTP server, then the DataSource and the embedded server (DatabaseModule), then exits 0.
+    app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
+    await app.listen(config.httpPort);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  logger.log(`HTTP listening on port ${config.httpPort}: GET /health, GET /ready`);
+  logger.log(
+    'This build runs the database layer and the health endpoints only: the SMPP server, routing, billing ' +
+      'and provider connectors arrive in later issues.',
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  logger.error(`start failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

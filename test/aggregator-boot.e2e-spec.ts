@@ -1,0 +1,142 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MIGRATIONS } from '@app/database';
+import { createTestDatabase, environmentWith, freePort } from '@app/testing';
+
+const REPO_ROOT = join(__dirname, '..');
+const MAIN = join(REPO_ROOT, 'apps', 'aggregator', 'src', 'main.ts');
+
+interface RunningApp {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs the aggregator from source (swc-registered), as `npm start` runs the built copy. */
+function startApp(env: Record<string, string | undefined>): RunningApp {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], {
+    cwd: REPO_ROOT,
+    env: environmentWith({ NO_COLOR: '1', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const chunks: string[] = [];
+  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  const exited = once(child, 'close').then(([code, signal]) => ({
+    code: code as number | null,
+    signal: signal as NodeJS.Signals | null,
+  }));
+  return { child, output: () => chunks.join(''), exited };
+}
+
+/** Polls GET /health until it answers (bounded), failing early with the app's output if the app exits. */
+async function waitUntilServing(app: RunningApp, port: number): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    if (app.child.exitCode !== null || app.child.signalCode !== null) {
+      throw new Error(`the app exited during start:\n${app.output()}`);
+    }
+    const response = await fetch(`http://127.0.0.1:${port}/health`).catch(() => undefined);
+    if (response !== undefined) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the app did not serve /health:\n${app.output()}`);
+}
+
+async function getJson(port: number, path: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`);
+  return { status: response.status, body: await response.json() };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('aggregator boot', () => {
+  jest.setTimeout(90_000);
+  const running: RunningApp[] = [];
+
+  afterEach(async () => {
+    for (const app of running.splice(0)) {
+      if (app.child.exitCode === null && app.child.signalCode === null) app.child.kill('SIGKILL');
+      await app.exited;
+    }
+  });
+
+  it('migrates DATABASE_URL, serves /health and /ready, and exits 0 on SIGTERM', async () => {
+    const database = await createTestDatabase({ migrated: false });
+    try {
+      const port = await freePort();
+      const app = startApp({ DATABASE_URL: database.url, HTTP_PORT: String(port), LOG_LEVEL: 'log' });
+      running.push(app);
+      await waitUntilServing(app, port);
+
+      expect(await getJson(port, '/health')).toEqual({ status: 200, body: { status: 'ok' } });
+      expect(await getJson(port, '/ready')).toEqual({
+        status: 200,
+        body: { status: 'ready', database: { up: true, latencyMs: expect.any(Number) } },
+      });
+      const applied = await database.dataSource.query<{ name: string }[]>(
+        'SELECT name FROM migrations ORDER BY id',
+      );
+      expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
+      expect(app.output()).toContain('later issues');
+
+      app.child.kill('SIGTERM');
+      expect(await app.exited).toEqual({ code: 0, signal: null });
+      expect(app.output()).toContain('database connections closed');
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('starts the embedded PostgreSQL when DATABASE_URL is unset and stops it on SIGINT', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'aggregator-e2e-'));
+    await chmod(root, 0o755);
+    const dataDir = join(root, 'pg');
+    try {
+      const port = await freePort();
+      const app = startApp({
+        DATABASE_URL: undefined,
+        EMBEDDED_PG_DIR: dataDir,
+        EMBEDDED_PG_PORT: String(await freePort()),
+        HTTP_PORT: String(port),
+      });
+      running.push(app);
+      await waitUntilServing(app, port);
+      expect((await getJson(port, '/ready')).status).toBe(200);
+      const postmaster = Number.parseInt(
+        (await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0],
+        10,
+      );
+      expect(isAlive(postmaster)).toBe(true);
+      const password = (await readFile(join(dataDir, 'embedded-password'), 'utf8')).trim();
+
+      app.child.kill('SIGINT');
+      expect(await app.exited).toEqual({ code: 0, signal: null });
+      expect(isAlive(postmaster)).toBe(false);
+      expect(app.output()).toContain('embedded PostgreSQL stopped');
+      expect(app.output()).not.toContain(password);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 1 naming every invalid variable, without a stack trace', async () => {
+    const app = startApp({ SMPP_PORT: 'abc', HTTP_PORT: '0', DATABASE_URL: 'mysql://u:p@h/db' });
+    running.push(app);
+    expect(await app.exited).toEqual({ code: 1, signal: null });
+    const output = app.output();
+    expect(output).toContain('SMPP_PORT: must be an integer 1-65535, got "abc"');
+    expect(output).toContain('HTTP_PORT: must be an integer 1-65535, got "0"');
+    expect(output).toContain('DATABASE_URL: not a postgres:// URL');
+    expect(output).not.toMatch(/^\s+at /m);
+  });
+});
