@@ -2,5 +2,6 @@
 // Name files `<unix-ms>-<Name>.ts`; append new classes at the end.
 import { Base1763800000000 } from './1763800000000-Base';
 import { Routing1795318438562 } from './1795318438562-Routing';
+import { Billing1795318462568 } from './1795318462568-Billing';
 
-export const MIGRATIONS = [Base1763800000000, Routing1795318438562];
+export const MIGRATIONS = [Base1763800000000, Routing1795318438562, Billing1795318462568];

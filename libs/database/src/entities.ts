@@ -1,10 +1,13 @@
 // Every TypeORM entity of the product, as an explicit list so that tsc, swc, jest and the CLI agree.
 // Libraries that own tables add their entity classes here.
+import { AccountEntity } from './entities/account.entity';
+import { LedgerEntryEntity } from './entities/ledger-entry.entity';
 import { PricePlanEntryEntity } from './entities/price-plan-entry.entity';
 import { PricePlanEntity } from './entities/price-plan.entity';
 import { ProviderEntity } from './entities/provider.entity';
 import { RateDeckEntryEntity } from './entities/rate-deck-entry.entity';
 import { RateDeckEntity } from './entities/rate-deck.entity';
+import { ReservationEntity } from './entities/reservation.entity';
 import { RoutePlanEntity } from './entities/route-plan.entity';
 import { TenantEntity } from './entities/tenant.entity';
 
@@ -16,6 +19,9 @@ export const ENTITIES = [
   PricePlanEntity,
   PricePlanEntryEntity,
   RoutePlanEntity,
+  AccountEntity,
+  ReservationEntity,
+  LedgerEntryEntity,
 ];
 
 export { ProviderEntity, TenantEntity };
@@ -24,3 +30,7 @@ export * from './entities/provider.entity';
 export * from './entities/tenant.entity';
 export * from './entities/rate-deck.entity';
 export * from './entities/route-plan.entity';
+export { AccountEntity, LedgerEntryEntity, ReservationEntity };
+export * from './entities/account.entity';
+export * from './entities/reservation.entity';
+export * from './entities/ledger-entry.entity';
