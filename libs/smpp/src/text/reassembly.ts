@@ -94,32 +94,12 @@ export class SegmentReassembler {
     }
     if (!message) {
       if (this.pending.size >= this.maxPendingMessages) dropped.push(this.dropOldest('too-many-pending'));
-      message = {
-        key,
-        firstSeenAt: now,
-        parts: new Array<Buffer | undefined>(total),
-        receivedParts: 0,
-        octets: 0,
-      };
-      this.pending.set(id, message);
+      message = this.start(id, key, now);
     }
+    // Each pass drops one message; once only this one is left (restarted, empty) the part fits, as checked above.
     while (this.octets + userData.length > this.options.maxBufferedOctets) {
-      const oldest = this.pending.values().next().value!;
-      if (oldest === message) {
-        this.pending.delete(id);
-        this.octets -= message.octets;
-        dropped.push({ ...key, reason: 'over-budget', receivedParts: message.receivedParts });
-        message = {
-          key,
-          firstSeenAt: now,
-          parts: new Array<Buffer | undefined>(total),
-          receivedParts: 0,
-          octets: 0,
-        };
-        this.pending.set(id, message);
-      } else {
-        dropped.push(this.dropOldest('over-budget'));
-      }
+      dropped.push(this.dropOldest('over-budget'));
+      if (!this.pending.has(id)) message = this.start(id, key, now);
     }
     message.parts[sequence - 1] = Buffer.from(userData);
     message.receivedParts++;
@@ -128,8 +108,7 @@ export class SegmentReassembler {
     if (message.receivedParts < total) {
       return { ...key, dropped, status: 'pending', receivedParts: message.receivedParts };
     }
-    this.pending.delete(id);
-    this.octets -= message.octets;
+    this.forget(id, message);
     const parts = message.parts as Buffer[];
     return { ...key, dropped, status: 'complete', userData: Buffer.concat(parts), parts };
   }
@@ -140,17 +119,35 @@ export class SegmentReassembler {
     // Insertion order is first-seen order, so expired messages are at the front.
     for (const [id, message] of this.pending) {
       if (now - message.firstSeenAt <= this.options.ttlMs) break;
-      this.pending.delete(id);
-      this.octets -= message.octets;
-      dropped.push({ ...message.key, reason: 'expired', receivedParts: message.receivedParts });
+      dropped.push(this.remove(id, message, 'expired'));
     }
     return dropped;
   }
 
+  private start(id: string, key: SegmentGroupKey, now: number): PendingMessage {
+    const message = {
+      key,
+      firstSeenAt: now,
+      parts: new Array<Buffer | undefined>(key.total),
+      receivedParts: 0,
+      octets: 0,
+    };
+    this.pending.set(id, message);
+    return message;
+  }
+
   private dropOldest(reason: DroppedMessage['reason']): DroppedMessage {
     const [id, message] = this.pending.entries().next().value!;
+    return this.remove(id, message, reason);
+  }
+
+  private remove(id: string, message: PendingMessage, reason: DroppedMessage['reason']): DroppedMessage {
+    this.forget(id, message);
+    return { ...message.key, reason, receivedParts: message.receivedParts };
+  }
+
+  private forget(id: string, message: PendingMessage): void {
     this.pending.delete(id);
     this.octets -= message.octets;
-    return { ...message.key, reason, receivedParts: message.receivedParts };
   }
 }

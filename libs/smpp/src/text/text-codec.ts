@@ -12,42 +12,27 @@ import {
 import type { EncodeOptions, TextCoding } from './types';
 import { decodeUcs2, encodeUcs2 } from './ucs2';
 
+const CODECS: Readonly<
+  Record<TextCoding, { encode(text: string, options: EncodeOptions): Buffer; decode(octets: Buffer): string }>
+> = {
+  gsm7: { encode: encodeGsm7, decode: decodeGsm7 },
+  ascii: { encode: encodeAscii, decode: decodeAscii },
+  latin1: { encode: encodeLatin1, decode: decodeLatin1 },
+  cyrillic: { encode: encodeCyrillic, decode: decodeCyrillic },
+  ucs2: { encode: encodeUcs2, decode: decodeUcs2 },
+  binary: { encode: (hex) => encodeBinaryHex(hex), decode: decodeBinaryHex },
+};
+
 /**
  * Encodes text as it goes into short_message / message_payload: GSM7 unpacked (one septet per
  * octet), single-byte charsets, UTF-16BE for ucs2, and hex digits to octets for binary.
  */
 export function encodeText(text: string, coding: TextCoding, options: EncodeOptions = {}): Buffer {
-  switch (coding) {
-    case 'gsm7':
-      return encodeGsm7(text, options);
-    case 'ascii':
-      return encodeAscii(text, options);
-    case 'latin1':
-      return encodeLatin1(text, options);
-    case 'cyrillic':
-      return encodeCyrillic(text, options);
-    case 'ucs2':
-      return encodeUcs2(text, options);
-    case 'binary':
-      return encodeBinaryHex(text);
-  }
+  return CODECS[coding].encode(text, options);
 }
 
 export function decodeText(octets: Buffer, coding: TextCoding): string {
-  switch (coding) {
-    case 'gsm7':
-      return decodeGsm7(octets);
-    case 'ascii':
-      return decodeAscii(octets);
-    case 'latin1':
-      return decodeLatin1(octets);
-    case 'cyrillic':
-      return decodeCyrillic(octets);
-    case 'ucs2':
-      return decodeUcs2(octets);
-    case 'binary':
-      return decodeBinaryHex(octets);
-  }
+  return CODECS[coding].decode(octets);
 }
 
 /** True when every character of `text` is representable in `coding` without replacement. */
