@@ -1,8 +1,8 @@
-import type { Config } from 'jest';
-
+// @ts-check
 // @swc/jest transpiles TypeScript (with decorator metadata for Nest) without type-checking;
 // `npm run check` runs `tsc --noEmit` over the same files, so nothing goes unchecked.
-const swc: [string, Record<string, unknown>] = [
+// Plain JavaScript so that jest needs no TypeScript loader to read its own configuration.
+const swc = [
   '@swc/jest',
   {
     jsc: {
@@ -16,34 +16,24 @@ const swc: [string, Record<string, unknown>] = [
   },
 ];
 
-const moduleNameMapper = { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' };
-
 const base = {
   rootDir: __dirname,
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper,
+  moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
 };
 
-const config: Config = {
-  projects: [
-    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
-    {
-      ...base,
-      displayName: 'int',
-      testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
-      globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-    },
-    {
-      ...base,
-      displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
-      globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
-    },
-  ],
+const dbHarness = {
+  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
 };
 
-export default config;
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
+    { ...base, ...dbHarness, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
+    { ...base, ...dbHarness, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+  ],
+};
