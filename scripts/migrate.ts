@@ -15,7 +15,7 @@ async function release(): Promise<void> {
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  server = await DatabaseServer.open(config);
+  server = await DatabaseServer.open(config, { onNotice: (message) => console.warn(message) });
   console.log(`migrating ${server.describe()}`);
   dataSource = createDataSource(server.url, { poolSize: 2, applicationName: 'migrate' });
   await dataSource.initialize();

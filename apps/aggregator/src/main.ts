@@ -7,6 +7,7 @@ import { AppModule } from './app.module';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 const logger = new Logger('Aggregator');
+const postgresLogger = new Logger('postgres');
 
 /** LOG_LEVEL names the lowest level logged; Nest wants the list of enabled levels. */
 function enabledLevels(level: LogLevel): NestLogLevel[] {
@@ -35,7 +36,10 @@ async function bootstrap(): Promise<void> {
   };
   for (const signal of SHUTDOWN_SIGNALS) process.once(signal, stopDuringBoot);
 
-  const server = await DatabaseServer.open(config, (line) => logger.verbose(line, 'postgres'));
+  const server = await DatabaseServer.open(config, {
+    onLog: (line) => postgresLogger.verbose(line),
+    onNotice: (message) => logger.warn(message),
+  });
   started.server = server;
   logger.log(`database: ${server.describe()}`);
   try {

@@ -1,5 +1,5 @@
 import { redactUrl, type AppConfig } from '@app/config';
-import { EmbeddedPostgres } from './embedded-postgres';
+import { EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres';
 
 type ServerConfig = Pick<AppConfig, 'databaseUrl' | 'embeddedPgDir' | 'embeddedPgPort'>;
 
@@ -12,12 +12,15 @@ export class DatabaseServer {
   ) {}
 
   /** DATABASE_URL when set; otherwise starts (initializing on first use) the embedded server. */
-  static async open(config: ServerConfig, onLog?: (line: string) => void): Promise<DatabaseServer> {
+  static async open(
+    config: ServerConfig,
+    log: Pick<EmbeddedPostgresOptions, 'onLog' | 'onNotice'> = {},
+  ): Promise<DatabaseServer> {
     if (config.databaseUrl !== undefined) return new DatabaseServer(config.databaseUrl, undefined, '');
     const embedded = new EmbeddedPostgres({
       dataDir: config.embeddedPgDir,
       port: config.embeddedPgPort,
-      onLog,
+      ...log,
     });
     const url = await embedded.start();
     return new DatabaseServer(url, embedded, config.embeddedPgDir);

@@ -16,6 +16,7 @@ export interface DatabaseModuleOptions {
 }
 
 const logger = new Logger('Database');
+const postgresLogger = new Logger('postgres');
 
 /**
  * The product's DataSource (TypeOrmModule with the shared options, so `@InjectRepository` and `DataSource`
@@ -31,7 +32,11 @@ export class DatabaseModule implements OnApplicationShutdown {
       provide: DatabaseServer,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) =>
-        options.server ?? DatabaseServer.open(config, (line) => logger.verbose(line, 'postgres')),
+        options.server ??
+        DatabaseServer.open(config, {
+          onLog: (line) => postgresLogger.verbose(line),
+          onNotice: (message) => logger.warn(message),
+        }),
     };
     const serverModule: DynamicModule = {
       module: class DatabaseServerModule {},

@@ -41,8 +41,15 @@ describe('EmbeddedPostgres', () => {
   let port: number;
   const started: EmbeddedPostgres[] = [];
 
+  const notices: string[] = [];
+
   function server(options: { dataDir?: string } = {}): EmbeddedPostgres {
-    const instance = new EmbeddedPostgres({ dataDir: options.dataDir ?? dataDir, port, durable: false });
+    const instance = new EmbeddedPostgres({
+      dataDir: options.dataDir ?? dataDir,
+      port,
+      durable: false,
+      onNotice: (message) => notices.push(message),
+    });
     started.push(instance);
     return instance;
   }
@@ -56,6 +63,7 @@ describe('EmbeddedPostgres', () => {
   });
 
   afterEach(async () => {
+    notices.length = 0;
     for (const instance of started.splice(0)) await instance.stop();
   });
 
@@ -104,6 +112,9 @@ describe('EmbeddedPostgres', () => {
 
     const second = server();
     const url = await second.start();
+    expect(notices).toEqual([
+      expect.stringMatching(/^removing stale .*postmaster\.pid \(pid \d+ is not running\)$/),
+    ]);
     expect(await query<{ n: number }>(url, 'SELECT count(*)::int AS n FROM tenants')).toEqual([{ n: 1 }]);
   });
 
@@ -117,6 +128,9 @@ describe('EmbeddedPostgres', () => {
     const fresh = server();
     const url = await fresh.start();
     expect(isAlive(orphanPid)).toBe(false);
+    expect(notices).toEqual([
+      expect.stringContaining(`stopping the PostgreSQL server (pid ${orphanPid}) orphaned`),
+    ]);
     expect(await postmasterPid(dataDir)).not.toBe(orphanPid);
     expect(await query(url, 'SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
   });

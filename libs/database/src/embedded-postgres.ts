@@ -1,7 +1,7 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { constants as fsConstants } from 'node:fs';
+import { constants as fsConstants, readFileSync } from 'node:fs';
 import {
   chmod,
   chown,
@@ -52,7 +52,8 @@ const execFileAsync = promisify(execFile);
  * Stop sends SIGINT (PostgreSQL "fast" shutdown), escalating to SIGQUIT and SIGKILL after bounded waits. The server
  * runs in its own process group, so a terminal's Ctrl-C reaches only our process, which stops the server after
  * closing its own connections. This module installs no signal handlers (the host does: Nest shutdown hooks, the
- * migrate script, jest); as a last resort a process `exit` listener sends SIGINT to servers still running.
+ * migrate script, jest); as a last resort a process `exit` listener sends SIGINT to the initdb and server processes
+ * still running.
  */
 
 export interface EmbeddedPostgresOptions {
@@ -70,6 +71,8 @@ export interface EmbeddedPostgresOptions {
   systemUser?: string;
   /** Receives the server's own log lines (default: dropped; the tail is kept for error messages). */
   onLog?: (line: string) => void;
+  /** Receives what this module did to recover a data directory (stale lock file, orphaned server). */
+  onNotice?: (message: string) => void;
 }
 
 /** Every failure of the embedded server, with the server's last log lines when it said something. */
@@ -99,15 +102,18 @@ interface Binaries {
   postgres: string;
 }
 
-/** Servers spawned by this process (starting or running), for the `exit` safety net. */
+/** initdb and server processes spawned by this process and still running, for the `exit` safety net. */
 const running = new Set<ChildProcess>();
 let exitListenerInstalled = false;
 
-function installExitListener(): void {
+/** Until it exits, `child` gets SIGINT (PostgreSQL fast shutdown; initdb cleans up) if this process exits. */
+function track(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   if (exitListenerInstalled) return;
   exitListenerInstalled = true;
   process.on('exit', () => {
-    for (const child of running) child.kill('SIGINT');
+    for (const tracked of running) tracked.kill('SIGINT');
   });
 }
 
@@ -187,7 +193,6 @@ export class EmbeddedPostgres {
     const child = this.child;
     if (child === undefined) return;
     await terminate(child.pid ?? -1, () => child.exitCode !== null || child.signalCode !== null);
-    running.delete(child);
     this.child = undefined;
     this.connectionUrl = undefined;
     await unlink(join(this.dataDir, OWNER_FILE)).catch(() => undefined);
@@ -245,6 +250,7 @@ export class EmbeddedPostgres {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(user !== undefined ? { uid: user.uid, gid: user.gid } : {}),
     });
+    track(initdb);
     initdb.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
     initdb.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
     let code: number | null;
@@ -275,6 +281,7 @@ export class EmbeddedPostgres {
     const pid = Number.parseInt(content.split('\n')[0] ?? '', 10);
     const server = Number.isInteger(pid) && pid > 0 ? await describeProcess(pid) : undefined;
     if (server === undefined) {
+      this.options.onNotice?.(`removing stale ${pidFile} (pid ${pid} is not running)`);
       await unlink(pidFile).catch(() => undefined);
       return;
     }
@@ -292,7 +299,9 @@ export class EmbeddedPostgres {
         `${this.dataDir} is in use by a PostgreSQL server (pid ${pid}) that process ${owner} started`,
       );
     }
-    this.options.onLog?.(`stopping orphaned PostgreSQL server (pid ${pid}) left on ${this.dataDir}`);
+    this.options.onNotice?.(
+      `stopping the PostgreSQL server (pid ${pid}) orphaned on ${this.dataDir} by a process that was killed`,
+    );
     await terminate(pid, () => !isAlive(pid));
   }
 
@@ -306,6 +315,8 @@ export class EmbeddedPostgres {
       listen_addresses: '127.0.0.1',
       unix_socket_directories: '',
       logging_collector: 'off',
+      // The host logger adds its own timestamp.
+      log_line_prefix: '[%p] ',
       ...(this.durable ? {} : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
       ...this.options.settings,
     };
@@ -318,9 +329,7 @@ export class EmbeddedPostgres {
       stdio: ['ignore', 'pipe', 'pipe'],
       ...(user !== undefined ? { uid: user.uid, gid: user.gid } : {}),
     });
-    running.add(child);
-    installExitListener();
-    child.once('exit', () => running.delete(child));
+    track(child);
     child.stdout?.on('data', (chunk: Buffer) => this.record(chunk));
     child.stderr?.on('data', (chunk: Buffer) => this.record(chunk));
     let spawnError: Error | undefined;
@@ -505,12 +514,19 @@ async function ensureDatabase(maintenanceUrl: string, database: string): Promise
   }
 }
 
+/** Whether `pid` runs; a zombie (exited, not yet reaped: an orphan waits for init to reap it) counts as gone. */
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const statLine = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return statLine.charAt(statLine.lastIndexOf(')') + 2) !== 'Z';
+  } catch (error) {
+    // ENOENT: it exited meanwhile; anything else: no /proc on this system, trust the signal check.
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
 }
 
