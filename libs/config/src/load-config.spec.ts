@@ -7,7 +7,8 @@ function issuesOf(env: NodeJS.ProcessEnv): string[] {
   try {
     loadConfig(env);
   } catch (error) {
-    if (error instanceof ConfigError) return error.issues.map((issue) => `${issue.variable}: ${issue.reason}`);
+    if (error instanceof ConfigError)
+      return error.issues.map((issue) => `${issue.variable}: ${issue.reason}`);
     throw error;
   }
   throw new Error('expected a ConfigError');
