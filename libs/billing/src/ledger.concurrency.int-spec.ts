@@ -1,0 +1,190 @@
+import { useTestDatabase } from '@app/testing';
+import { InsufficientFundsError } from './billing.errors';
+import { LedgerRepository } from './ledger.repository';
+import type { BatchResult, ReservationReceipt } from './ledger.types';
+import { reconcile } from './reconciliation';
+import { createAccount, reserveRequest } from './test-fixtures';
+
+const CONNECTIONS = 50;
+const PRICE = 1_000n;
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+/** Deterministic shuffle (a fixed LCG), so that a failure reproduces. */
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const result = [...items];
+  let state = seed;
+  for (let i = result.length - 1; i > 0; i--) {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    const j = state % (i + 1);
+    [result[i], result[j]] = [result[j], result[i]];
+  }
+  return result;
+}
+
+describe('LedgerRepository under concurrency (Postgres, 50 connections)', () => {
+  const db = useTestDatabase({ poolSize: CONNECTIONS });
+  let ledger: LedgerRepository;
+  beforeAll(() => {
+    ledger = new LedgerRepository(db.dataSource);
+  });
+
+  it('1,000 concurrent single reservations against money for exactly 500: 500 succeed, then posting all empties it', async () => {
+    const account = await createAccount(ledger, db.dataSource, { balance: 500n * PRICE });
+    const outcomes = await Promise.all(
+      Array.from({ length: 1_000 }, (_, n) =>
+        db.dataSource
+          .transaction((manager) => ledger.reserve(manager, reserveRequest(account, `single-${n}`, PRICE)))
+          .then(
+            (receipt) => ({ ok: true as const, receipt }),
+            (error: unknown) => ({ ok: false as const, error }),
+          ),
+      ),
+    );
+    const reserved = outcomes.flatMap((outcome) => (outcome.ok ? [outcome.receipt] : []));
+    const refused = outcomes.flatMap((outcome) => (outcome.ok ? [] : [outcome.error]));
+    expect(reserved).toHaveLength(500);
+    expect(refused).toHaveLength(500);
+    for (const error of refused) expect(error).toBeInstanceOf(InsufficientFundsError);
+    expect(await ledger.getAccount(db.dataSource.manager, account.id)).toMatchObject({
+      balance: 500n * PRICE,
+      reserved: 500n * PRICE,
+      available: 0n,
+    });
+
+    await Promise.all(
+      chunk(reserved, 10).map((receipts) =>
+        db.dataSource.transaction((manager) =>
+          ledger.postBatch(
+            manager,
+            receipts.map((receipt) => ({ reservationId: receipt.reservationId })),
+          ),
+        ),
+      ),
+    );
+    expect(await ledger.getAccount(db.dataSource.manager, account.id)).toMatchObject({
+      balance: 0n,
+      reserved: 0n,
+    });
+  });
+
+  it('concurrent batches against money for exactly 500 of 1,000 messages: 500 succeed', async () => {
+    const account = await createAccount(ledger, db.dataSource, { balance: 500n * PRICE });
+    const requests = Array.from({ length: 1_000 }, (_, n) => reserveRequest(account, `batch-${n}`, PRICE));
+    const results = (
+      await Promise.all(
+        chunk(requests, 40).map((batch) =>
+          db.dataSource.transaction((manager) => ledger.reserveBatch(manager, batch)),
+        ),
+      )
+    ).flat();
+    expect(results.filter((result) => result.ok)).toHaveLength(500);
+    expect(results.filter((result) => !result.ok && result.reason === 'INSUFFICIENT_FUNDS')).toHaveLength(
+      500,
+    );
+    const account2 = await ledger.getAccount(db.dataSource.manager, account.id);
+    expect(account2.balance - account2.reserved).toBe(0n);
+
+    const receipts = results.flatMap((result) => (result.ok ? [result] : []));
+    // Every reservation twice, from different concurrent batches: each is still posted exactly once.
+    const postResults = (
+      await Promise.all(
+        chunk(shuffled([...receipts, ...receipts], 7), 25).map((batch) =>
+          db.dataSource.transaction((manager) =>
+            ledger.postBatch(
+              manager,
+              batch.map((receipt) => ({ reservationId: receipt.reservationId })),
+            ),
+          ),
+        ),
+      )
+    ).flat();
+    expect(postResults.every((result) => result.ok)).toBe(true);
+    expect(postResults.filter((result) => result.ok && !result.replayed)).toHaveLength(500);
+    expect(await ledger.getAccount(db.dataSource.manager, account.id)).toMatchObject({
+      balance: 0n,
+      reserved: 0n,
+    });
+  });
+
+  it('concurrent batches mixing five accounts in random order neither deadlock nor overdraw any of them', async () => {
+    const accounts = await Promise.all(
+      Array.from({ length: 5 }, () => createAccount(ledger, db.dataSource, { balance: 100n * PRICE })),
+    );
+    const requests = shuffled(
+      accounts.flatMap((account, a) =>
+        Array.from({ length: 200 }, (_, n) => reserveRequest(account, `mixed-${a}-${n}`, PRICE)),
+      ),
+      11,
+    );
+    const results: BatchResult<ReservationReceipt>[] = (
+      await Promise.all(
+        chunk(requests, 50).map((batch) =>
+          db.dataSource.transaction((manager) => ledger.reserveBatch(manager, batch)),
+        ),
+      )
+    ).flat();
+    for (const account of accounts) {
+      const accepted = results.filter((result) => result.ok && result.accountId === account.id);
+      expect(accepted).toHaveLength(100);
+      expect(await ledger.getAccount(db.dataSource.manager, account.id)).toMatchObject({ available: 0n });
+    }
+  });
+
+  it('the same key reserved by 20 concurrent callers is written once and replayed 19 times', async () => {
+    const account = await createAccount(ledger, db.dataSource, { balance: 100n * PRICE });
+    const receipts = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        db.dataSource.transaction((manager) =>
+          ledger.reserve(manager, reserveRequest(account, 'racy-key', PRICE)),
+        ),
+      ),
+    );
+    expect(new Set(receipts.map((receipt) => receipt.reservationId)).size).toBe(1);
+    expect(receipts.filter((receipt) => !receipt.replayed)).toHaveLength(1);
+    expect((await ledger.getAccount(db.dataSource.manager, account.id)).reserved).toBe(PRICE);
+  });
+
+  it('two concurrent sweepers expire each expired reservation exactly once', async () => {
+    const account = await createAccount(ledger, db.dataSource, { balance: 300n * PRICE });
+    const expiresAt = new Date(Date.now() - 1_000);
+    const held = await ledger.reserveBatch(
+      db.dataSource.manager,
+      Array.from({ length: 300 }, (_, n) => reserveRequest(account, `sweep-${n}`, PRICE, { expiresAt })),
+    );
+    expect(held.every((result) => result.ok)).toBe(true);
+    const now = new Date();
+    const sweeper = async (): Promise<string[]> => {
+      const taken: string[] = [];
+      for (let round = 0; round < 100; round++) {
+        const { expired } = await ledger.sweepExpired(now, 20);
+        if (expired.length === 0) break;
+        taken.push(...expired.map((entry) => entry.reservationId));
+      }
+      return taken;
+    };
+    const [first, second] = await Promise.all([sweeper(), sweeper()]);
+    const all = [...first, ...second];
+    expect(all).toHaveLength(300);
+    expect(new Set(all).size).toBe(300);
+    const [counts] = await db.dataSource.query<{ entries: number; reservations: number }[]>(
+      `SELECT (SELECT count(*) FROM ledger_entries WHERE kind = 'expire' AND account_id = $1)::int AS entries,
+              (SELECT count(*) FROM reservations WHERE status = 'expired' AND account_id = $1)::int AS reservations`,
+      [account.id],
+    );
+    expect(counts).toEqual({ entries: 300, reservations: 300 });
+    expect(await ledger.getAccount(db.dataSource.manager, account.id)).toMatchObject({
+      balance: 300n * PRICE,
+      reserved: 0n,
+    });
+  });
+
+  it('leaves a ledger that reconciles after all of the above', async () => {
+    const report = await reconcile(db.dataSource);
+    expect(report.differences).toEqual([]);
+  });
+});
