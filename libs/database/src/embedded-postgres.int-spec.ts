@@ -151,6 +151,18 @@ describe('EmbeddedPostgres', () => {
     expect((error as Error).message).toMatch(/is not empty and is not a PostgreSQL data directory/);
   });
 
+  // Only root hands the data directory to another user; elsewhere there is nothing to refuse.
+  (process.getuid?.() === 0 ? it : it.skip)(
+    'as root, refuses a data directory its server user cannot reach',
+    async () => {
+      const closed = join(root, 'closed');
+      await mkdir(closed, { mode: 0o700 });
+      await expect(server({ dataDir: join(closed, 'pg') }).start()).rejects.toThrow(
+        /system user postgres that runs the embedded PostgreSQL cannot enter .*closed \(mode 700/,
+      );
+    },
+  );
+
   it('reports why the server could not start, with its log', async () => {
     const blocker = server();
     await blocker.start();
