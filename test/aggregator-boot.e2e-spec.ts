@@ -4,7 +4,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS } from '@app/database';
-import { createTestDatabase, environmentWith, freePort } from '@app/testing';
+import { createTestDatabase, environmentWith, freePort, isProcessAlive } from '@app/testing';
 
 const REPO_ROOT = join(__dirname, '..');
 const MAIN = join(REPO_ROOT, 'apps', 'aggregator', 'src', 'main.ts');
@@ -48,15 +48,6 @@ async function waitUntilServing(app: RunningApp, port: number): Promise<void> {
 async function getJson(port: number, path: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: response.status, body: await response.json() };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('aggregator boot', () => {
@@ -116,12 +107,12 @@ describe('aggregator boot', () => {
         (await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0],
         10,
       );
-      expect(isAlive(postmaster)).toBe(true);
+      expect(isProcessAlive(postmaster)).toBe(true);
       const password = (await readFile(join(dataDir, 'embedded-password'), 'utf8')).trim();
 
       app.child.kill('SIGINT');
       expect(await app.exited).toEqual({ code: 0, signal: null });
-      expect(isAlive(postmaster)).toBe(false);
+      expect(isProcessAlive(postmaster)).toBe(false);
       expect(app.output()).toContain('embedded PostgreSQL stopped');
       expect(app.output()).not.toContain(password);
     } finally {

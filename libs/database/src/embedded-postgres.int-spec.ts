@@ -1,7 +1,7 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@app/testing';
+import { freePort, isProcessAlive } from '@app/testing';
 import { Client } from 'pg';
 import { createDataSource } from './data-source.options';
 import { EmbeddedPostgres, EmbeddedPostgresError } from './embedded-postgres';
@@ -17,22 +17,14 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function postmasterPid(dataDir: string): Promise<number> {
   return Number.parseInt((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0], 10);
 }
 
 async function waitForExit(pid: number): Promise<void> {
-  for (let i = 0; i < 500 && isAlive(pid); i++) await new Promise((resolve) => setTimeout(resolve, 20));
-  expect(isAlive(pid)).toBe(false);
+  for (let i = 0; i < 500 && isProcessAlive(pid); i++)
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(isProcessAlive(pid)).toBe(false);
 }
 
 describe('EmbeddedPostgres', () => {
@@ -127,7 +119,7 @@ describe('EmbeddedPostgres', () => {
 
     const fresh = server();
     const url = await fresh.start();
-    expect(isAlive(orphanPid)).toBe(false);
+    expect(isProcessAlive(orphanPid)).toBe(false);
     expect(notices).toEqual([
       expect.stringContaining(`stopping the PostgreSQL server (pid ${orphanPid}) orphaned`),
     ]);

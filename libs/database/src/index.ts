@@ -3,6 +3,7 @@ export { createDataSource, dataSourceOptions, type DataSourceSettings } from './
 export { DatabaseHealth, type DatabaseHealthStatus } from './database-health';
 export { DatabaseModule, type DatabaseModuleOptions } from './database.module';
 export { DatabaseServer } from './database-server';
+export { runDatabaseScript, type DatabaseScriptContext, type DatabaseScriptOptions } from './database-script';
 export {
   EmbeddedPostgres,
   EmbeddedPostgresError,

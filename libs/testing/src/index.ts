@@ -1,5 +1,6 @@
 export { freePort } from './free-port';
 export { environmentWith } from './harness-env';
+export { isProcessAlive } from './processes';
 export {
   createTestDatabase,
   useTestDatabase,
