@@ -1,1 +1,7 @@
-export {};
+export {
+  DEFAULT_MAX_COMMAND_LENGTH,
+  FrameDecoder,
+  HEADER_LENGTH,
+  type FrameDecoderOptions,
+} from './frame-decoder';
+export { FramingError, PduDecodeError, PduEncodeError, SmppError } from '../errors';

@@ -6,11 +6,13 @@
  * an ordered list of raw TLVs so that a decoded PDU re-encodes to the same bytes.
  */
 
-/** A raw optional parameter: tag(2) length(2) value(length), big-endian on the wire. */
-export interface Tlv {
-  tag: number;
-  value: Buffer;
-}
+import type { Tlv } from '../tables/tlv';
+
+/**
+ * A raw optional parameter: tag(2) length(2) value(length), big-endian on the wire. Declared beside
+ * the table of tags (`Tlv.message_state`, ...) in tables/tlv.ts, so that one name serves as both.
+ */
+export { Tlv } from '../tables/tlv';
 
 export interface PduHeader {
   command_length: number;
