@@ -1,1 +1,2 @@
-export {};
+export * from './reconnect-backoff';
+export * from './smpp-client';
