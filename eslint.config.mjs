@@ -32,7 +32,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['libs/config/src/**/*.ts'],
+    files: ['libs/config/src/**/*.ts', 'libs/testing/src/**/*.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

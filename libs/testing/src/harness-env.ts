@@ -20,8 +20,7 @@ export interface Harness {
   prefix: string;
 }
 
-// The test harness is, with libs/config, the one place allowed to touch process.env (see the shared rules).
-// eslint-disable-next-line no-restricted-properties
+// The test harness is, with libs/config, the one place allowed to touch process.env (eslint.config.mjs).
 const env = process.env;
 
 export function publishHarness(harness: Harness): void {
