@@ -1,4 +1,4 @@
-import { createPdu } from '../codec';
+import { createPdu, createResponse } from '../codec';
 import type { Pdu, PduOf } from '../pdu/types';
 import { CommandStatus } from '../tables';
 import {
@@ -12,16 +12,10 @@ import {
   SmppWindowQueueFullError,
 } from './session-errors';
 import type { SmppSessionOptions } from './session-options';
+import type { BindCommand, BindType } from './session-state';
 import type { InboundRequest, SmppSessionHandler } from './session-types';
 import { SmppSession } from './smpp-session';
-import {
-  RawPeer,
-  SmscFixture,
-  acceptEveryBind,
-  connect,
-  listen,
-  type TestServer,
-} from './testing/socket-harness';
+import { RawPeer, SmscFixture, acceptEveryBind, connect, listen } from './testing/socket-harness';
 
 const { ESME_ROK, ESME_RINVBNDSTS, ESME_RALYBND, ESME_RTHROTTLED, ESME_RMSGQFUL, ESME_RINVPASWD } =
   CommandStatus;
@@ -54,13 +48,22 @@ async function rawPeer(port: number): Promise<RawPeer> {
   return peer;
 }
 
-/** A scripted peer on the SMSC side: the session under test connects to it as an ESME. */
-async function rawSmsc(): Promise<{ server: TestServer; peer: Promise<RawPeer> }> {
+/** An ESME session under test, bound to a scripted raw peer playing the SMSC. */
+async function esmeBoundToScriptedSmsc(
+  bindType: BindType = 'transceiver',
+  esmeOptions: Omit<SmppSessionOptions, 'role'> = {},
+): Promise<{ esme: SmppSession; smscPeer: RawPeer }> {
   let accepted!: (peer: RawPeer) => void;
   const peer = new Promise<RawPeer>((resolve) => (accepted = resolve));
   const server = await listen((socket) => accepted(new RawPeer(socket)));
   cleanups.push(() => server.close());
-  return { server, peer };
+  const { session: esme } = await esmeTo(server.port, esmeOptions);
+  const binding = esme.bind(bindType, { system_id: 'x', password: 'y' });
+  const smscPeer = await peer;
+  const bind = (await smscPeer.take((pdu) => pdu.command.startsWith('bind_'))) as PduOf<BindCommand>;
+  smscPeer.send(createResponse(bind, ESME_ROK, { system_id: 'S' }));
+  await binding;
+  return { esme, smscPeer };
 }
 
 function submitSm(text = 'hello'): PduOf<'submit_sm'> {
@@ -213,16 +216,7 @@ describe('SmppSession binds', () => {
   });
 
   it('refuses deliver_sm on a transmitter bind (ESME side), and will not send what its state forbids', async () => {
-    const { server, peer } = await rawSmsc();
-    const { session: esme } = await esmeTo(server.port);
-    const binding = esme.bind('transmitter', { system_id: 'tx', password: 'pw' });
-    const smscPeer = await peer;
-    const bind = await smscPeer.takeCommand('bind_transmitter');
-    smscPeer.send({
-      ...createPdu('bind_transmitter_resp', { system_id: 'S' }),
-      sequence_number: bind.sequence_number,
-    });
-    await binding;
+    const { esme, smscPeer } = await esmeBoundToScriptedSmsc('transmitter');
 
     smscPeer.send(
       withSequence(
@@ -312,13 +306,7 @@ describe('SmppSession requests and responses', () => {
   });
 
   it('matches by sequence number and command: a response to another command rejects the request', async () => {
-    const { server, peer } = await rawSmsc();
-    const { session: esme } = await esmeTo(server.port);
-    const binding = esme.bind('transceiver', { system_id: 'x', password: 'y' });
-    const smscPeer = await peer;
-    const bind = await smscPeer.takeCommand('bind_transceiver');
-    smscPeer.send(withSequence(createPdu('bind_transceiver_resp', { system_id: 'S' }), bind.sequence_number));
-    await binding;
+    const { esme, smscPeer } = await esmeBoundToScriptedSmsc();
 
     const submit = esme.request(submitSm());
     const sent = await smscPeer.takeCommand('submit_sm');
@@ -514,13 +502,10 @@ describe('SmppSession timers', () => {
   });
 
   it('sends enquire_link when idle, and closes when it goes unanswered', async () => {
-    const { server, peer } = await rawSmsc();
-    const { session: esme } = await esmeTo(server.port, { enquireLinkIntervalMs: 20, responseTimeoutMs: 40 });
-    const binding = esme.bind('transceiver', { system_id: 'x', password: 'y' });
-    const smscPeer = await peer;
-    const bind = await smscPeer.takeCommand('bind_transceiver');
-    smscPeer.send(withSequence(createPdu('bind_transceiver_resp', { system_id: 'S' }), bind.sequence_number));
-    await binding;
+    const { esme, smscPeer } = await esmeBoundToScriptedSmsc('transceiver', {
+      enquireLinkIntervalMs: 20,
+      responseTimeoutMs: 40,
+    });
 
     const first = await smscPeer.takeCommand('enquire_link');
     smscPeer.send(withSequence(createPdu('enquire_link_resp'), first.sequence_number));
@@ -609,13 +594,7 @@ describe('SmppSession close and unbind', () => {
   });
 
   it('waits for its own in-flight requests before sending unbind, then closes on unbind_resp', async () => {
-    const { server, peer } = await rawSmsc();
-    const { session: esme } = await esmeTo(server.port);
-    const binding = esme.bind('transceiver', { system_id: 'x', password: 'y' });
-    const smscPeer = await peer;
-    const bind = await smscPeer.takeCommand('bind_transceiver');
-    smscPeer.send(withSequence(createPdu('bind_transceiver_resp', { system_id: 'S' }), bind.sequence_number));
-    await binding;
+    const { esme, smscPeer } = await esmeBoundToScriptedSmsc();
     const submit = esme.request(submitSm());
     const sent = await smscPeer.takeCommand('submit_sm');
 
