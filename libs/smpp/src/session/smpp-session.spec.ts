@@ -614,6 +614,34 @@ describe('SmppSession close and unbind', () => {
     expect(esme.closeReason).toBe('unbind');
   });
 
+  it('closes with unbind_timeout when the peer never answers our unbind', async () => {
+    const { esme, smscPeer } = await esmeBoundToScriptedSmsc('transceiver', { responseTimeoutMs: 30 });
+
+    const unbinding = esme.unbind();
+    await smscPeer.takeCommand('unbind');
+    await unbinding;
+
+    expect(esme.closeReason).toBe('unbind_timeout');
+  });
+
+  it('answers the peer unbind after unbindTimeoutMs when the application never answers', async () => {
+    const handler = holdingHandler();
+    const fixture = await smsc({ unbindTimeoutMs: 30 }, handler);
+    const peer = await rawPeer(fixture.port);
+    peer.send(withSequence(bindTrx(), 1));
+    await peer.takeCommand('bind_transceiver_resp');
+
+    peer.send(withSequence(submitSm(), 2), withSequence(createPdu('unbind'), 3));
+    const neverAnswered = await handler.next();
+
+    expect(await peer.takeCommand('unbind_resp')).toMatchObject({
+      command_status: ESME_ROK,
+      sequence_number: 3,
+    });
+    await peer.closed;
+    expect(neverAnswered.respond(ESME_ROK)).toBe(false);
+  });
+
   it('unbinds two SmppSessions end to end', async () => {
     const { esme, server } = await boundPair();
     await esme.unbind();
