@@ -10,6 +10,9 @@ import { RateDeckEntity } from './entities/rate-deck.entity';
 import { ReservationEntity } from './entities/reservation.entity';
 import { RoutePlanEntity } from './entities/route-plan.entity';
 import { TenantEntity } from './entities/tenant.entity';
+import { MessageEntity } from './entities/message.entity';
+import { OutboxEntity } from './entities/outbox.entity';
+import { TenantCredentialEntity } from './entities/tenant-credential.entity';
 
 export const ENTITIES = [
   TenantEntity,
@@ -22,6 +25,9 @@ export const ENTITIES = [
   AccountEntity,
   ReservationEntity,
   LedgerEntryEntity,
+  TenantCredentialEntity,
+  MessageEntity,
+  OutboxEntity,
 ];
 
 export { ProviderEntity, TenantEntity };
@@ -34,3 +40,7 @@ export { AccountEntity, LedgerEntryEntity, ReservationEntity };
 export * from './entities/account.entity';
 export * from './entities/reservation.entity';
 export * from './entities/ledger-entry.entity';
+export { MessageEntity, OutboxEntity, TenantCredentialEntity };
+export * from './entities/message.entity';
+export * from './entities/outbox.entity';
+export * from './entities/tenant-credential.entity';
