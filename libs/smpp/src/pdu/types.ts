@@ -201,4 +201,7 @@ export type Pdu =
   | GenericNack
   | OtherPdu;
 
-export type PduOf<C extends CommandName> = Extract<Pdu, { command: C }>;
+/** The PDU type of one command; for the OtherPdu commands, OtherPdu narrowed to that command. */
+export type PduOf<C extends CommandName> = C extends OtherPdu['command']
+  ? OtherPdu & { command: C }
+  : Extract<Pdu, { command: C }>;
