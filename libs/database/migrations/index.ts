@@ -4,10 +4,12 @@ import { Base1763800000000 } from './1763800000000-Base';
 import { Routing1795318438562 } from './1795318438562-Routing';
 import { Billing1795318462568 } from './1795318462568-Billing';
 import { Gateway1795319665113 } from './1795319665113-Gateway';
+import { TenantDeliveries1795320000000 } from './1795320000000-TenantDeliveries';
 
 export const MIGRATIONS = [
   Base1763800000000,
   Routing1795318438562,
   Billing1795318462568,
   Gateway1795319665113,
+  TenantDeliveries1795320000000,
 ];

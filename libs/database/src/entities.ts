@@ -10,6 +10,8 @@ import { RateDeckEntity } from './entities/rate-deck.entity';
 import { ReservationEntity } from './entities/reservation.entity';
 import { RoutePlanEntity } from './entities/route-plan.entity';
 import { TenantEntity } from './entities/tenant.entity';
+import { TenantDeliveryLeaseEntity } from './entities/tenant-delivery-lease.entity';
+import { TenantDeliveryEntity } from './entities/tenant-delivery.entity';
 import { MessageEntity } from './entities/message.entity';
 import { OutboxEntity } from './entities/outbox.entity';
 import { TenantCredentialEntity } from './entities/tenant-credential.entity';
@@ -28,6 +30,8 @@ export const ENTITIES = [
   TenantCredentialEntity,
   MessageEntity,
   OutboxEntity,
+  TenantDeliveryEntity,
+  TenantDeliveryLeaseEntity,
 ];
 
 export { ProviderEntity, TenantEntity };
@@ -44,3 +48,6 @@ export { MessageEntity, OutboxEntity, TenantCredentialEntity };
 export * from './entities/message.entity';
 export * from './entities/outbox.entity';
 export * from './entities/tenant-credential.entity';
+export { TenantDeliveryEntity, TenantDeliveryLeaseEntity };
+export * from './entities/tenant-delivery.entity';
+export * from './entities/tenant-delivery-lease.entity';
