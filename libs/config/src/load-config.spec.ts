@@ -26,6 +26,12 @@ describe('loadConfig', () => {
       smppTlsPort: undefined,
       httpPort: 8080,
       nodeEnv: 'development',
+      deliveryRetentionHours: 48,
+      deliveryRetryMinMs: 5000,
+      deliveryRetryMaxMs: 600_000,
+      deliveryWindow: 10,
+      deliveryLeaseMs: 60_000,
+      deliveryPollMs: 5000,
     });
   });
 
@@ -51,6 +57,12 @@ describe('loadConfig', () => {
       smppTlsPort: 3550,
       httpPort: 8080,
       nodeEnv: 'production',
+      deliveryRetentionHours: 48,
+      deliveryRetryMinMs: 5000,
+      deliveryRetryMaxMs: 600_000,
+      deliveryWindow: 10,
+      deliveryLeaseMs: 60_000,
+      deliveryPollMs: 5000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

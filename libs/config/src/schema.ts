@@ -71,6 +71,42 @@ export const CONFIG_SCHEMA = {
     'development',
     oneOf(NODE_ENVS),
   ),
+  deliveryRetentionHours: withDefault(
+    'DELIVERY_RETENTION_HOURS',
+    'How long a DLR or MO waits for its tenant before it expires unsent',
+    '48',
+    integer(1, 24 * 90),
+  ),
+  deliveryRetryMinMs: withDefault(
+    'DELIVERY_RETRY_MIN_MS',
+    'First retry delay of a deliver_sm answered non-OK or not at all; doubles per attempt',
+    '5000',
+    integer(10, 3_600_000),
+  ),
+  deliveryRetryMaxMs: withDefault(
+    'DELIVERY_RETRY_MAX_MS',
+    'Longest retry delay of a deliver_sm to a tenant',
+    '600000',
+    integer(10, 86_400_000),
+  ),
+  deliveryWindow: withDefault(
+    'DELIVERY_WINDOW',
+    'deliver_sm awaiting deliver_sm_resp per tenant session (also bounded by the session window)',
+    '10',
+    integer(1, 1000),
+  ),
+  deliveryLeaseMs: withDefault(
+    'DELIVERY_LEASE_MS',
+    'Lease of one instance on a tenant queue, and how long a sent deliver_sm stays claimed; above the response timer',
+    '60000',
+    integer(1000, 3_600_000),
+  ),
+  deliveryPollMs: withDefault(
+    'DELIVERY_POLL_MS',
+    "How often a tenant queue is re-read for other instances' enqueues and leases (below DELIVERY_LEASE_MS)",
+    '5000',
+    integer(10, 600_000),
+  ),
 } as const satisfies Record<string, ConfigKey<unknown>>;
 
 type Schema = typeof CONFIG_SCHEMA;
