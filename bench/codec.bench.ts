@@ -4,7 +4,7 @@
 //  "deliver_sm_decode_per_s":…,"reference_submit_sm_encode_per_s":…,"reference_submit_sm_decode_per_s":…}
 // Each measurement warms up, then times a fixed number of operations.
 import { PDU } from 'smpp/lib/pdu';
-import { Tlv, createPdu, createTlv, decodePdu, encodePdu, type Frame, type Pdu } from '@app/smpp';
+import { Tlv, createPdu, createTlv, decodePdu, encodePdu, readFrame, type Pdu } from '@app/smpp';
 
 const OPERATIONS = 1_000_000;
 const REFERENCE_OPERATIONS = 100_000;
@@ -56,18 +56,8 @@ function rate(label: string, operations: number, run: (count: number) => void): 
   return perSecond;
 }
 
-function frameOf(bytes: Buffer): Frame {
-  return {
-    command_length: bytes.readUInt32BE(0),
-    command_id: bytes.readUInt32BE(4),
-    command_status: bytes.readUInt32BE(8),
-    sequence_number: bytes.readUInt32BE(12),
-    body: bytes.subarray(16),
-  };
-}
-
 function ours(label: string, pdu: Pdu, operations = OPERATIONS): { encode: number; decode: number } {
-  const frame = frameOf(encodePdu(pdu));
+  const frame = readFrame(encodePdu(pdu));
   const encode = rate(`ours      ${label} encode`, operations, (count) => {
     for (let i = 0; i < count; i++) sink += encodePdu(pdu).length;
   });

@@ -20,7 +20,7 @@
 import fc from 'fast-check';
 import { tlvsById, types as referenceTypes } from 'smpp/lib/defs';
 import { PDU } from 'smpp/lib/pdu';
-import { FrameDecoder } from '../framing/frame-decoder';
+import { FrameDecoder, readFrame } from '../framing/frame-decoder';
 import type { CommandName, Pdu, Tlv as TlvParameter } from '../pdu/types';
 import { Tlv, tlvDefinition, type TlvName } from '../tables/tlv';
 import { createPdu } from './create';
@@ -93,18 +93,16 @@ interface Case {
 
 const header = { sequence_number: u32, command_status: fc.constant(0) };
 
+const source = { source_addr_ton: u8, source_addr_npi: u8, source_addr: cstring(21) };
+const destination = { dest_addr_ton: u8, dest_addr_npi: u8, destination_addr: cstring(21) };
+const addressing = { service_type: cstring(6), ...source, ...destination };
+
 const shortMessageCase = (command: 'submit_sm' | 'deliver_sm'): fc.Arbitrary<Case> =>
   fc
     .record({
       ...header,
       fields: fc.record({
-        service_type: cstring(6),
-        source_addr_ton: u8,
-        source_addr_npi: u8,
-        source_addr: cstring(21),
-        dest_addr_ton: u8,
-        dest_addr_npi: u8,
-        destination_addr: cstring(21),
+        ...addressing,
         esm_class: u8,
         protocol_id: u8,
         priority_flag: u8,
@@ -128,13 +126,7 @@ const dataSmCase: fc.Arbitrary<Case> = fc
   .record({
     ...header,
     fields: fc.record({
-      service_type: cstring(6),
-      source_addr_ton: u8,
-      source_addr_npi: u8,
-      source_addr: cstring(21),
-      dest_addr_ton: u8,
-      dest_addr_npi: u8,
-      destination_addr: cstring(21),
+      ...addressing,
       esm_class: u8,
       registered_delivery: u8,
       data_coding: u8,
@@ -230,9 +222,7 @@ const cases: Record<string, fc.Arbitrary<Case>> = {
       ...header,
       fields: fc.record({
         message_id: cstring(65),
-        source_addr_ton: u8,
-        source_addr_npi: u8,
-        source_addr: cstring(21),
+        ...source,
       }),
       tlvs: fc.constant<GeneratedTlv[]>([]),
     })
@@ -249,12 +239,8 @@ const cases: Record<string, fc.Arbitrary<Case>> = {
       fields: fc.record({
         service_type: cstring(6),
         message_id: cstring(65),
-        source_addr_ton: u8,
-        source_addr_npi: u8,
-        source_addr: cstring(21),
-        dest_addr_ton: u8,
-        dest_addr_npi: u8,
-        destination_addr: cstring(21),
+        ...source,
+        ...destination,
       }),
       tlvs: fc.constant<GeneratedTlv[]>([]),
     })
@@ -281,16 +267,6 @@ function reference(c: Case): Buffer {
   return new PDU(c.command, options).toBuffer();
 }
 
-function frameOf(bytes: Buffer) {
-  return {
-    command_length: bytes.readUInt32BE(0),
-    command_id: bytes.readUInt32BE(4),
-    command_status: bytes.readUInt32BE(8),
-    sequence_number: bytes.readUInt32BE(12),
-    body: bytes.subarray(16),
-  };
-}
-
 describe.each(Object.entries(cases))('%s', (_command, arbitrary) => {
   it('encodes byte for byte as the reference smpp package does', () => {
     fc.assert(
@@ -307,7 +283,7 @@ describe.each(Object.entries(cases))('%s', (_command, arbitrary) => {
     fc.assert(
       fc.property(arbitrary, (c) => {
         const pdu = ours(c);
-        expect(decodePdu(frameOf(encodePdu(pdu)))).toEqual(pdu);
+        expect(decodePdu(readFrame(encodePdu(pdu)))).toEqual(pdu);
       }),
       { seed: SEED, numRuns: RUNS },
     );

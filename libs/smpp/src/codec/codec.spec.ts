@@ -1,5 +1,6 @@
 import { PDU } from 'smpp/lib/pdu';
 import { PduDecodeError, PduEncodeError, SmppError } from '../errors';
+import { readFrame } from '../framing/frame-decoder';
 import type { Frame, OtherPdu, Pdu } from '../pdu/types';
 import { CommandId } from '../tables/command-id';
 import { CommandStatus as S } from '../tables/command-status';
@@ -21,10 +22,6 @@ function frame(commandId: number, body: Buffer, sequenceNumber = 42, status = 0)
     sequence_number: sequenceNumber,
     body,
   };
-}
-
-function frameOf(bytes: Buffer): Frame {
-  return frame(bytes.readUInt32BE(4), bytes.subarray(16), bytes.readUInt32BE(12), bytes.readUInt32BE(8));
 }
 
 /** submit_sm body with the given parts replaced (SPEC §4.4.1 field order). */
@@ -116,7 +113,7 @@ describe('decodePdu', () => {
     bytes.writeUInt32BE(bytes.length, 0);
     bytes.writeUInt32BE(CommandId.submit_sm, 4);
     bytes.writeUInt32BE(7, 12);
-    expect(encodePdu(decodePdu(frameOf(bytes))).equals(bytes)).toBe(true);
+    expect(encodePdu(decodePdu(readFrame(bytes))).equals(bytes)).toBe(true);
   });
 
   it('decodes a bare 16-octet error response with empty fields (LabsMobile submit_sm_resp, status 0xFF)', () => {
@@ -408,7 +405,7 @@ describe('decodePdu', () => {
       'decodes a reference %s into fields and re-encodes the same bytes',
       (command, options) => {
         const bytes = new PDU(command, { sequence_number: 11, ...options }).toBuffer();
-        const pdu = decodePdu(frameOf(bytes)) as OtherPdu;
+        const pdu = decodePdu(readFrame(bytes)) as OtherPdu;
         expect(pdu.command).toBe(command);
         expect(pdu.sequence_number).toBe(11);
         for (const [key, value] of Object.entries(options)) expect(pdu.fields[key]).toEqual(value);
@@ -422,7 +419,7 @@ describe('decodePdu', () => {
         tlv(Tlv.ms_availability_status, u8(1)),
       ]);
       bytes.writeUInt32BE(bytes.length, 0);
-      const pdu = decodePdu(frameOf(bytes));
+      const pdu = decodePdu(readFrame(bytes));
       expect(pdu.tlvs).toEqual([{ tag: Tlv.ms_availability_status, value: u8(1) }]);
       expect(encodePdu(pdu).equals(bytes)).toBe(true);
     });
@@ -530,7 +527,7 @@ describe('encodePdu', () => {
 
   it('sends the password it is given, up to 64 characters (Infobip)', () => {
     const bind = createPdu('bind_transceiver', { system_id: 'acme', password: 'p'.repeat(64) });
-    expect(decodePdu(frameOf(encodePdu(bind)), { allowLongPassword: true })).toEqual(bind);
+    expect(decodePdu(readFrame(encodePdu(bind)), { allowLongPassword: true })).toEqual(bind);
     expect(encodeError(createPdu('bind_transceiver', { password: 'p'.repeat(65) })).field).toBe('password');
   });
 
@@ -544,7 +541,7 @@ describe('encodePdu', () => {
       command_status: S.ESME_RDELIVERYFAILURE,
       tlvs: [createTlv(Tlv.delivery_failure_reason, 1)],
     });
-    expect(decodePdu(frameOf(encodePdu(withTlv)))).toEqual(withTlv);
+    expect(decodePdu(readFrame(encodePdu(withTlv)))).toEqual(withTlv);
     expect(encodePdu(createPdu('submit_sm_resp', { message_id: 'x' })).length).toBe(18);
   });
 });

@@ -13,14 +13,11 @@ const EMPTY = Buffer.alloc(0);
 /** SPEC §5.2.4: 0x34 announces SMPP 3.4. (node-smpp defaults to 0x50, i.e. 5.0.) */
 export const INTERFACE_VERSION_34 = 0x34;
 
+const sourceDefaults = { source_addr_ton: 0, source_addr_npi: 0, source_addr: '' };
+const destinationDefaults = { dest_addr_ton: 0, dest_addr_npi: 0, destination_addr: '' };
+const addressingDefaults = { service_type: '', ...sourceDefaults, ...destinationDefaults };
 const shortMessageDefaults = {
-  service_type: '',
-  source_addr_ton: 0,
-  source_addr_npi: 0,
-  source_addr: '',
-  dest_addr_ton: 0,
-  dest_addr_npi: 0,
-  destination_addr: '',
+  ...addressingDefaults,
   esm_class: 0,
   protocol_id: 0,
   priority_flag: 0,
@@ -54,7 +51,7 @@ const DEFAULTS: Record<CommandName, object> = {
   bind_receiver_resp: systemIdDefaults,
   bind_transmitter: bindDefaults,
   bind_transmitter_resp: systemIdDefaults,
-  query_sm: { message_id: '', source_addr_ton: 0, source_addr_npi: 0, source_addr: '' },
+  query_sm: { message_id: '', ...sourceDefaults },
   query_sm_resp: { message_id: '', final_date: '', message_state: 0, error_code: 0 },
   submit_sm: shortMessageDefaults,
   submit_sm_resp: messageIdDefaults,
@@ -64,16 +61,7 @@ const DEFAULTS: Record<CommandName, object> = {
   unbind_resp: none,
   replace_sm: otherDefaults,
   replace_sm_resp: otherDefaults,
-  cancel_sm: {
-    service_type: '',
-    message_id: '',
-    source_addr_ton: 0,
-    source_addr_npi: 0,
-    source_addr: '',
-    dest_addr_ton: 0,
-    dest_addr_npi: 0,
-    destination_addr: '',
-  },
+  cancel_sm: { service_type: '', message_id: '', ...sourceDefaults, ...destinationDefaults },
   cancel_sm_resp: none,
   bind_transceiver: bindDefaults,
   bind_transceiver_resp: systemIdDefaults,
@@ -83,18 +71,7 @@ const DEFAULTS: Record<CommandName, object> = {
   submit_multi: otherDefaults,
   submit_multi_resp: otherDefaults,
   alert_notification: otherDefaults,
-  data_sm: {
-    service_type: '',
-    source_addr_ton: 0,
-    source_addr_npi: 0,
-    source_addr: '',
-    dest_addr_ton: 0,
-    dest_addr_npi: 0,
-    destination_addr: '',
-    esm_class: 0,
-    registered_delivery: 0,
-    data_coding: 0,
-  },
+  data_sm: { ...addressingDefaults, esm_class: 0, registered_delivery: 0, data_coding: 0 },
   data_sm_resp: messageIdDefaults,
 };
 

@@ -115,188 +115,129 @@ function checkPayloadExclusive(shortMessage: Buffer, tlvs: Pdu['tlvs']): void {
   }
 }
 
+// Each decoder reads the fields inside the object literal: property initialisers run in source
+// order, which is the wire order of SPEC §4.
+
 function decodeShortMessagePdu(command: 'submit_sm' | 'deliver_sm', status: number): SubmitSm | DeliverSm {
-  const service_type = readCString(Rules.service_type);
-  const source_addr_ton = readInt8('source_addr_ton');
-  const source_addr_npi = readInt8('source_addr_npi');
-  const source_addr = readCString(Rules.source_addr);
-  const dest_addr_ton = readInt8('dest_addr_ton');
-  const dest_addr_npi = readInt8('dest_addr_npi');
-  const destination_addr = readCString(Rules.destination_addr);
-  const esm_class = readInt8('esm_class');
-  const protocol_id = readInt8('protocol_id');
-  const priority_flag = readInt8('priority_flag');
-  const schedule_delivery_time = readCString(Rules.schedule_delivery_time);
-  const validity_period = readCString(Rules.validity_period);
-  const registered_delivery = readInt8('registered_delivery');
-  const replace_if_present_flag = readInt8('replace_if_present_flag');
-  const data_coding = readInt8('data_coding');
-  const sm_default_msg_id = readInt8('sm_default_msg_id');
-  const short_message = readShortMessage();
-  const tlvs = readTlvs();
-  checkPayloadExclusive(short_message, tlvs);
-  return {
+  const pdu: SubmitSm | DeliverSm = {
     command,
     command_id: commandId,
     command_status: status,
     sequence_number: sequenceNumber,
-    service_type,
-    source_addr_ton,
-    source_addr_npi,
-    source_addr,
-    dest_addr_ton,
-    dest_addr_npi,
-    destination_addr,
-    esm_class,
-    protocol_id,
-    priority_flag,
-    schedule_delivery_time,
-    validity_period,
-    registered_delivery,
-    replace_if_present_flag,
-    data_coding,
-    sm_default_msg_id,
-    short_message,
-    tlvs,
+    service_type: readCString(Rules.service_type),
+    source_addr_ton: readInt8('source_addr_ton'),
+    source_addr_npi: readInt8('source_addr_npi'),
+    source_addr: readCString(Rules.source_addr),
+    dest_addr_ton: readInt8('dest_addr_ton'),
+    dest_addr_npi: readInt8('dest_addr_npi'),
+    destination_addr: readCString(Rules.destination_addr),
+    esm_class: readInt8('esm_class'),
+    protocol_id: readInt8('protocol_id'),
+    priority_flag: readInt8('priority_flag'),
+    schedule_delivery_time: readCString(Rules.schedule_delivery_time),
+    validity_period: readCString(Rules.validity_period),
+    registered_delivery: readInt8('registered_delivery'),
+    replace_if_present_flag: readInt8('replace_if_present_flag'),
+    data_coding: readInt8('data_coding'),
+    sm_default_msg_id: readInt8('sm_default_msg_id'),
+    short_message: readShortMessage(),
+    tlvs: readTlvs(),
   };
+  checkPayloadExclusive(pdu.short_message, pdu.tlvs);
+  return pdu;
 }
 
 function decodeDataSm(status: number): DataSm {
-  const service_type = readCString(Rules.service_type);
-  const source_addr_ton = readInt8('source_addr_ton');
-  const source_addr_npi = readInt8('source_addr_npi');
-  const source_addr = readCString(Rules.source_addr);
-  const dest_addr_ton = readInt8('dest_addr_ton');
-  const dest_addr_npi = readInt8('dest_addr_npi');
-  const destination_addr = readCString(Rules.destination_addr);
-  const esm_class = readInt8('esm_class');
-  const registered_delivery = readInt8('registered_delivery');
-  const data_coding = readInt8('data_coding');
   return {
     command: 'data_sm',
     command_id: commandId,
     command_status: status,
     sequence_number: sequenceNumber,
-    service_type,
-    source_addr_ton,
-    source_addr_npi,
-    source_addr,
-    dest_addr_ton,
-    dest_addr_npi,
-    destination_addr,
-    esm_class,
-    registered_delivery,
-    data_coding,
+    service_type: readCString(Rules.service_type),
+    source_addr_ton: readInt8('source_addr_ton'),
+    source_addr_npi: readInt8('source_addr_npi'),
+    source_addr: readCString(Rules.source_addr),
+    dest_addr_ton: readInt8('dest_addr_ton'),
+    dest_addr_npi: readInt8('dest_addr_npi'),
+    destination_addr: readCString(Rules.destination_addr),
+    esm_class: readInt8('esm_class'),
+    registered_delivery: readInt8('registered_delivery'),
+    data_coding: readInt8('data_coding'),
     tlvs: readTlvs(),
   };
 }
 
-function decodeMessageIdResp(command: CommandName, status: number): Pdu {
-  const message_id = readCString(Rules.message_id);
+/** submit_sm_resp, deliver_sm_resp, data_sm_resp (message_id); bind_*_resp (system_id). */
+function decodeSingleFieldResp(command: CommandName, status: number, rule: CStringRule): Pdu {
   return {
     command,
     command_id: commandId,
     command_status: status,
     sequence_number: sequenceNumber,
-    message_id,
+    [rule.field]: readCString(rule),
     tlvs: readTlvs(),
   } as Pdu;
 }
 
 function decodeBind(command: CommandName, status: number, allowLongPassword: boolean): Pdu {
-  const system_id = readCString(Rules.system_id);
-  const password = readCString(allowLongPassword ? Rules.long_password : Rules.password);
-  const system_type = readCString(Rules.system_type);
-  const interface_version = readInt8('interface_version');
-  const addr_ton = readInt8('addr_ton');
-  const addr_npi = readInt8('addr_npi');
-  const address_range = readCString(Rules.address_range);
   return {
     command,
     command_id: commandId,
     command_status: status,
     sequence_number: sequenceNumber,
-    system_id,
-    password,
-    system_type,
-    interface_version,
-    addr_ton,
-    addr_npi,
-    address_range,
+    system_id: readCString(Rules.system_id),
+    password: readCString(allowLongPassword ? Rules.long_password : Rules.password),
+    system_type: readCString(Rules.system_type),
+    interface_version: readInt8('interface_version'),
+    addr_ton: readInt8('addr_ton'),
+    addr_npi: readInt8('addr_npi'),
+    address_range: readCString(Rules.address_range),
     tlvs: readTlvs(),
   } as BindTransmitter | BindReceiver | BindTransceiver;
 }
 
-function decodeBindResp(command: CommandName, status: number): Pdu {
-  const system_id = readCString(Rules.system_id);
-  return {
-    command,
-    command_id: commandId,
-    command_status: status,
-    sequence_number: sequenceNumber,
-    system_id,
-    tlvs: readTlvs(),
-  } as Pdu;
-}
-
 function decodeQuerySm(status: number): QuerySm {
-  const message_id = readCString(Rules.message_id);
-  const source_addr_ton = readInt8('source_addr_ton');
-  const source_addr_npi = readInt8('source_addr_npi');
-  const source_addr = readCString(Rules.source_addr);
   return {
     command: 'query_sm',
     command_id: commandId,
     command_status: status,
     sequence_number: sequenceNumber,
-    message_id,
-    source_addr_ton,
-    source_addr_npi,
-    source_addr,
+    message_id: readCString(Rules.message_id),
+    source_addr_ton: readInt8('source_addr_ton'),
+    source_addr_npi: readInt8('source_addr_npi'),
+    source_addr: readCString(Rules.source_addr),
     tlvs: readTlvs(),
   };
 }
 
 function decodeQuerySmResp(status: number): QuerySmResp {
-  const message_id = readCString(Rules.message_id);
-  const final_date = readCString(Rules.final_date);
-  const message_state = readInt8('message_state');
-  const error_code = readInt8('error_code');
   return {
     command: 'query_sm_resp',
     command_id: commandId,
     command_status: status,
     sequence_number: sequenceNumber,
-    message_id,
-    final_date,
-    message_state,
-    error_code,
+    message_id: readCString(Rules.message_id),
+    final_date: readCString(Rules.final_date),
+    message_state: readInt8('message_state'),
+    error_code: readInt8('error_code'),
     tlvs: readTlvs(),
   };
 }
 
 function decodeCancelSm(status: number): CancelSm {
-  const service_type = readCString(Rules.service_type);
-  const message_id = readCString(Rules.message_id);
-  const source_addr_ton = readInt8('source_addr_ton');
-  const source_addr_npi = readInt8('source_addr_npi');
-  const source_addr = readCString(Rules.source_addr);
-  const dest_addr_ton = readInt8('dest_addr_ton');
-  const dest_addr_npi = readInt8('dest_addr_npi');
-  const destination_addr = readCString(Rules.destination_addr);
   return {
     command: 'cancel_sm',
     command_id: commandId,
     command_status: status,
     sequence_number: sequenceNumber,
-    service_type,
-    message_id,
-    source_addr_ton,
-    source_addr_npi,
-    source_addr,
-    dest_addr_ton,
-    dest_addr_npi,
-    destination_addr,
+    service_type: readCString(Rules.service_type),
+    message_id: readCString(Rules.message_id),
+    source_addr_ton: readInt8('source_addr_ton'),
+    source_addr_npi: readInt8('source_addr_npi'),
+    source_addr: readCString(Rules.source_addr),
+    dest_addr_ton: readInt8('dest_addr_ton'),
+    dest_addr_npi: readInt8('dest_addr_npi'),
+    destination_addr: readCString(Rules.destination_addr),
     tlvs: readTlvs(),
   };
 }
@@ -362,7 +303,7 @@ export function decodePdu(frame: Frame, options?: DecodeOptions): Pdu {
     case CommandId.submit_sm_resp:
     case CommandId.deliver_sm_resp:
     case CommandId.data_sm_resp:
-      return decodeMessageIdResp(command, status);
+      return decodeSingleFieldResp(command, status, Rules.message_id);
     case CommandId.enquire_link:
     case CommandId.enquire_link_resp:
     case CommandId.unbind:
@@ -377,7 +318,7 @@ export function decodePdu(frame: Frame, options?: DecodeOptions): Pdu {
     case CommandId.bind_transmitter_resp:
     case CommandId.bind_receiver_resp:
     case CommandId.bind_transceiver_resp:
-      return decodeBindResp(command, status);
+      return decodeSingleFieldResp(command, status, Rules.system_id);
     case CommandId.query_sm:
       return decodeQuerySm(status);
     case CommandId.query_sm_resp:

@@ -3,6 +3,7 @@ import type {
   BindFields,
   CancelSm,
   DataSm,
+  DataSmFields,
   OtherPdu,
   Pdu,
   QuerySm,
@@ -87,6 +88,41 @@ function finish(tlvs: readonly Tlv[]): Buffer {
   return pdu;
 }
 
+type Source = Pick<DataSmFields, 'source_addr_ton' | 'source_addr_npi' | 'source_addr'>;
+type Destination = Pick<DataSmFields, 'dest_addr_ton' | 'dest_addr_npi' | 'destination_addr'>;
+/** service_type, source and destination: the common head of submit_sm, deliver_sm and data_sm. */
+type Addressing = Source & Destination & Pick<DataSmFields, 'service_type'>;
+
+function sourceSize(pdu: Source): number {
+  return 2 + cstringSize(pdu.source_addr, Rules.source_addr);
+}
+
+function writeSource(pdu: Source): void {
+  writeInt8(pdu.source_addr_ton, 'source_addr_ton');
+  writeInt8(pdu.source_addr_npi, 'source_addr_npi');
+  writeCString(pdu.source_addr, 'source_addr');
+}
+
+function destinationSize(pdu: Destination): number {
+  return 2 + cstringSize(pdu.destination_addr, Rules.destination_addr);
+}
+
+function writeDestination(pdu: Destination): void {
+  writeInt8(pdu.dest_addr_ton, 'dest_addr_ton');
+  writeInt8(pdu.dest_addr_npi, 'dest_addr_npi');
+  writeCString(pdu.destination_addr, 'destination_addr');
+}
+
+function addressingSize(pdu: Addressing): number {
+  return cstringSize(pdu.service_type, Rules.service_type) + sourceSize(pdu) + destinationSize(pdu);
+}
+
+function writeAddressing(pdu: Addressing): void {
+  writeCString(pdu.service_type, 'service_type');
+  writeSource(pdu);
+  writeDestination(pdu);
+}
+
 function encodeShortMessagePdu(pdu: Pdu & ShortMessageFields): Buffer {
   const sm = pdu.short_message;
   if (!Buffer.isBuffer(sm)) fail('FIELD_INVALID', 'short_message must be a Buffer', 'short_message');
@@ -99,22 +135,14 @@ function encodeShortMessagePdu(pdu: Pdu & ShortMessageFields): Buffer {
   }
   const length =
     HEADER_LENGTH +
-    12 +
-    cstringSize(pdu.service_type, Rules.service_type) +
-    cstringSize(pdu.source_addr, Rules.source_addr) +
-    cstringSize(pdu.destination_addr, Rules.destination_addr) +
+    8 +
+    addressingSize(pdu) +
     cstringSize(pdu.schedule_delivery_time, Rules.schedule_delivery_time) +
     cstringSize(pdu.validity_period, Rules.validity_period) +
     sm.length +
     encodedTlvsSize(tlvs, command);
   begin(length, pdu);
-  writeCString(pdu.service_type, 'service_type');
-  writeInt8(pdu.source_addr_ton, 'source_addr_ton');
-  writeInt8(pdu.source_addr_npi, 'source_addr_npi');
-  writeCString(pdu.source_addr, 'source_addr');
-  writeInt8(pdu.dest_addr_ton, 'dest_addr_ton');
-  writeInt8(pdu.dest_addr_npi, 'dest_addr_npi');
-  writeCString(pdu.destination_addr, 'destination_addr');
+  writeAddressing(pdu);
   writeInt8(pdu.esm_class, 'esm_class');
   writeInt8(pdu.protocol_id, 'protocol_id');
   writeInt8(pdu.priority_flag, 'priority_flag');
@@ -131,21 +159,8 @@ function encodeShortMessagePdu(pdu: Pdu & ShortMessageFields): Buffer {
 
 function encodeDataSm(pdu: DataSm): Buffer {
   const tlvs = pdu.tlvs;
-  const length =
-    HEADER_LENGTH +
-    7 +
-    cstringSize(pdu.service_type, Rules.service_type) +
-    cstringSize(pdu.source_addr, Rules.source_addr) +
-    cstringSize(pdu.destination_addr, Rules.destination_addr) +
-    encodedTlvsSize(tlvs, command);
-  begin(length, pdu);
-  writeCString(pdu.service_type, 'service_type');
-  writeInt8(pdu.source_addr_ton, 'source_addr_ton');
-  writeInt8(pdu.source_addr_npi, 'source_addr_npi');
-  writeCString(pdu.source_addr, 'source_addr');
-  writeInt8(pdu.dest_addr_ton, 'dest_addr_ton');
-  writeInt8(pdu.dest_addr_npi, 'dest_addr_npi');
-  writeCString(pdu.destination_addr, 'destination_addr');
+  begin(HEADER_LENGTH + 3 + addressingSize(pdu) + encodedTlvsSize(tlvs, command), pdu);
+  writeAddressing(pdu);
   writeInt8(pdu.esm_class, 'esm_class');
   writeInt8(pdu.registered_delivery, 'registered_delivery');
   writeInt8(pdu.data_coding, 'data_coding');
@@ -191,15 +206,12 @@ function encodeQuerySm(pdu: QuerySm): Buffer {
   const tlvs = pdu.tlvs;
   const length =
     HEADER_LENGTH +
-    2 +
     cstringSize(pdu.message_id, Rules.message_id) +
-    cstringSize(pdu.source_addr, Rules.source_addr) +
+    sourceSize(pdu) +
     encodedTlvsSize(tlvs, command);
   begin(length, pdu);
   writeCString(pdu.message_id, 'message_id');
-  writeInt8(pdu.source_addr_ton, 'source_addr_ton');
-  writeInt8(pdu.source_addr_npi, 'source_addr_npi');
-  writeCString(pdu.source_addr, 'source_addr');
+  writeSource(pdu);
   return finish(tlvs);
 }
 
@@ -230,21 +242,16 @@ function encodeCancelSm(pdu: CancelSm): Buffer {
   const tlvs = pdu.tlvs;
   const length =
     HEADER_LENGTH +
-    4 +
     cstringSize(pdu.service_type, Rules.service_type) +
     cstringSize(pdu.message_id, Rules.message_id) +
-    cstringSize(pdu.source_addr, Rules.source_addr) +
-    cstringSize(pdu.destination_addr, Rules.destination_addr) +
+    sourceSize(pdu) +
+    destinationSize(pdu) +
     encodedTlvsSize(tlvs, command);
   begin(length, pdu);
   writeCString(pdu.service_type, 'service_type');
   writeCString(pdu.message_id, 'message_id');
-  writeInt8(pdu.source_addr_ton, 'source_addr_ton');
-  writeInt8(pdu.source_addr_npi, 'source_addr_npi');
-  writeCString(pdu.source_addr, 'source_addr');
-  writeInt8(pdu.dest_addr_ton, 'dest_addr_ton');
-  writeInt8(pdu.dest_addr_npi, 'dest_addr_npi');
-  writeCString(pdu.destination_addr, 'destination_addr');
+  writeSource(pdu);
+  writeDestination(pdu);
   return finish(tlvs);
 }
 

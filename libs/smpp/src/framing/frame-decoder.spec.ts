@@ -1,6 +1,6 @@
 import { FramingError, SmppError } from '../errors';
 import type { Frame } from '../pdu/types';
-import { DEFAULT_MAX_COMMAND_LENGTH, FrameDecoder } from './frame-decoder';
+import { DEFAULT_MAX_COMMAND_LENGTH, FrameDecoder, readFrame } from './frame-decoder';
 
 function pdu(commandId: number, sequenceNumber: number, body: Buffer = Buffer.alloc(0), status = 0): Buffer {
   const header = Buffer.alloc(16);
@@ -222,5 +222,27 @@ describe('FrameDecoder', () => {
 
   it.each([0, 15, 1.5, 2 ** 32, Number.NaN])('refuses maxCommandLength %p', (max) => {
     expect(() => new FrameDecoder({ maxCommandLength: max })).toThrow(SmppError);
+  });
+});
+
+describe('readFrame', () => {
+  it('views one whole PDU as a Frame without copying', () => {
+    const frame = readFrame(submitSm);
+    expect(frame).toMatchObject({
+      command_length: submitSm.length,
+      command_id: 0x04,
+      command_status: 0,
+      sequence_number: 2,
+    });
+    expect(frame.body.buffer).toBe(submitSm.buffer);
+    expect(frame.body.equals(submitSm.subarray(16))).toBe(true);
+  });
+
+  it.each([
+    ['a short buffer', enquireLink.subarray(0, 15)],
+    ['a truncated PDU', submitSm.subarray(0, submitSm.length - 1)],
+    ['two PDUs', Buffer.concat([enquireLink, enquireLink])],
+  ])('refuses %s', (_name, bytes) => {
+    expect(() => readFrame(bytes)).toThrow(expect.objectContaining({ code: 'NOT_ONE_PDU' }));
   });
 });

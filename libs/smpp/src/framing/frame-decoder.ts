@@ -174,3 +174,24 @@ export class FrameDecoder {
     this.reset();
   }
 }
+
+/**
+ * A Frame view (no copy) of one whole PDU already in memory, e.g. from encodePdu, a capture or a
+ * test. Throws FramingError unless `pdu` is exactly one PDU by its command_length.
+ */
+export function readFrame(pdu: Buffer): Frame {
+  const commandLength = pdu.length >= HEADER_LENGTH ? pdu.readUInt32BE(0) : -1;
+  if (commandLength !== pdu.length) {
+    throw new FramingError(
+      'NOT_ONE_PDU',
+      `expected one whole PDU; got ${pdu.length} octet(s) with command_length ${commandLength}`,
+    );
+  }
+  return {
+    command_length: commandLength,
+    command_id: pdu.readUInt32BE(4),
+    command_status: pdu.readUInt32BE(8),
+    sequence_number: pdu.readUInt32BE(12),
+    body: pdu.subarray(HEADER_LENGTH),
+  };
+}
