@@ -5,6 +5,7 @@ import { Routing1795318438562 } from './1795318438562-Routing';
 import { Billing1795318462568 } from './1795318462568-Billing';
 import { Gateway1795319665113 } from './1795319665113-Gateway';
 import { TenantDeliveries1795320000000 } from './1795320000000-TenantDeliveries';
+import { BillingDeferredAccountKeys1795320060000 } from './1795320060000-BillingDeferredAccountKeys';
 
 export const MIGRATIONS = [
   Base1763800000000,
@@ -12,4 +13,5 @@ export const MIGRATIONS = [
   Billing1795318462568,
   Gateway1795319665113,
   TenantDeliveries1795320000000,
+  BillingDeferredAccountKeys1795320060000,
 ];
