@@ -5,6 +5,9 @@ import type { BatchResult, ReservationReceipt } from './ledger.types';
 import { reconcile } from './reconciliation';
 import { createAccount, reserveRequest } from './test-fixtures';
 
+// Generous: 1,000 transactions on one hot row take seconds on a loaded machine; nothing here asserts on time.
+jest.setTimeout(60_000);
+
 const CONNECTIONS = 50;
 const PRICE = 1_000n;
 
@@ -29,9 +32,19 @@ function shuffled<T>(items: readonly T[], seed: number): T[] {
 describe('LedgerRepository under concurrency (Postgres, 50 connections)', () => {
   const db = useTestDatabase({ poolSize: CONNECTIONS });
   let ledger: LedgerRepository;
+  /** Every batch on the fast path (the default repository takes it from 50 requests on). */
+  let fastLedger: LedgerRepository;
+  /** Every batch on the locked path. */
+  let lockedLedger: LedgerRepository;
   beforeAll(() => {
     ledger = new LedgerRepository(db.dataSource);
+    fastLedger = new LedgerRepository(db.dataSource, { fastPathMinBatch: 1 });
+    lockedLedger = new LedgerRepository(db.dataSource, { fastPathMinBatch: Number.MAX_SAFE_INTEGER });
   });
+  const batchPaths = (): [string, LedgerRepository][] => [
+    ['fast path', fastLedger],
+    ['locked path', lockedLedger],
+  ];
 
   it('1,000 concurrent single reservations against money for exactly 500: 500 succeed, then posting all empties it', async () => {
     const account = await createAccount(ledger, db.dataSource, { balance: 500n * PRICE });
@@ -72,87 +85,101 @@ describe('LedgerRepository under concurrency (Postgres, 50 connections)', () => 
     });
   });
 
-  it('concurrent batches against money for exactly 500 of 1,000 messages: 500 succeed', async () => {
-    const account = await createAccount(ledger, db.dataSource, { balance: 500n * PRICE });
-    const requests = Array.from({ length: 1_000 }, (_, n) => reserveRequest(account, `batch-${n}`, PRICE));
-    const results = (
-      await Promise.all(
-        chunk(requests, 40).map((batch) =>
-          db.dataSource.transaction((manager) => ledger.reserveBatch(manager, batch)),
-        ),
-      )
-    ).flat();
-    expect(results.filter((result) => result.ok)).toHaveLength(500);
-    expect(results.filter((result) => !result.ok && result.reason === 'INSUFFICIENT_FUNDS')).toHaveLength(
-      500,
-    );
-    const account2 = await ledger.getAccount(db.dataSource.manager, account.id);
-    expect(account2.balance - account2.reserved).toBe(0n);
+  it.each(['fast path', 'locked path'])(
+    'concurrent batches (%s) against money for exactly 500 of 1,000 messages: 500 succeed',
+    async (path) => {
+      const ledger = new Map(batchPaths()).get(path) as LedgerRepository;
+      const account = await createAccount(ledger, db.dataSource, { balance: 500n * PRICE });
+      const requests = Array.from({ length: 1_000 }, (_, n) =>
+        reserveRequest(account, `batch-${path}-${n}`, PRICE),
+      );
+      const results = (
+        await Promise.all(
+          chunk(requests, 40).map((batch) =>
+            db.dataSource.transaction((manager) => ledger.reserveBatch(manager, batch)),
+          ),
+        )
+      ).flat();
+      expect(results.filter((result) => result.ok)).toHaveLength(500);
+      expect(results.filter((result) => !result.ok && result.reason === 'INSUFFICIENT_FUNDS')).toHaveLength(
+        500,
+      );
+      const account2 = await ledger.getAccount(db.dataSource.manager, account.id);
+      expect(account2.balance - account2.reserved).toBe(0n);
 
-    const receipts = results.flatMap((result) => (result.ok ? [result] : []));
-    // Every reservation twice, from different concurrent batches: each is still posted exactly once.
-    const postResults = (
-      await Promise.all(
-        chunk(shuffled([...receipts, ...receipts], 7), 25).map((batch) =>
-          db.dataSource.transaction((manager) =>
-            ledger.postBatch(
-              manager,
-              batch.map((receipt) => ({ reservationId: receipt.reservationId })),
+      const receipts = results.flatMap((result) => (result.ok ? [result] : []));
+      // Every reservation twice, from different concurrent batches: each is still posted exactly once.
+      const postResults = (
+        await Promise.all(
+          chunk(shuffled([...receipts, ...receipts], 7), 25).map((batch) =>
+            db.dataSource.transaction((manager) =>
+              ledger.postBatch(
+                manager,
+                batch.map((receipt) => ({ reservationId: receipt.reservationId })),
+              ),
             ),
           ),
-        ),
-      )
-    ).flat();
-    expect(postResults.every((result) => result.ok)).toBe(true);
-    expect(postResults.filter((result) => result.ok && !result.replayed)).toHaveLength(500);
-    expect(await ledger.getAccount(db.dataSource.manager, account.id)).toMatchObject({
-      balance: 0n,
-      reserved: 0n,
-    });
-  });
+        )
+      ).flat();
+      expect(postResults.every((result) => result.ok)).toBe(true);
+      expect(postResults.filter((result) => result.ok && !result.replayed)).toHaveLength(500);
+      expect(await ledger.getAccount(db.dataSource.manager, account.id)).toMatchObject({
+        balance: 0n,
+        reserved: 0n,
+      });
+    },
+  );
 
-  it('concurrent batches mixing five accounts in random order neither deadlock nor overdraw any of them', async () => {
-    const accounts = await Promise.all(
-      Array.from({ length: 5 }, () => createAccount(ledger, db.dataSource, { balance: 100n * PRICE })),
-    );
-    const requests = shuffled(
-      accounts.flatMap((account, a) =>
-        Array.from({ length: 200 }, (_, n) => reserveRequest(account, `mixed-${a}-${n}`, PRICE)),
-      ),
-      11,
-    );
-    const results: BatchResult<ReservationReceipt>[] = (
-      await Promise.all(
-        chunk(requests, 50).map((batch) =>
-          db.dataSource.transaction((manager) => ledger.reserveBatch(manager, batch)),
+  it.each(['fast path', 'locked path'])(
+    'concurrent batches (%s) mixing five accounts in random order neither deadlock nor overdraw any of them',
+    async (path) => {
+      const ledger = new Map(batchPaths()).get(path) as LedgerRepository;
+      const accounts = await Promise.all(
+        Array.from({ length: 5 }, () => createAccount(ledger, db.dataSource, { balance: 100n * PRICE })),
+      );
+      const requests = shuffled(
+        accounts.flatMap((account, a) =>
+          Array.from({ length: 200 }, (_, n) => reserveRequest(account, `mixed-${path}-${a}-${n}`, PRICE)),
         ),
-      )
-    ).flat();
-    for (const account of accounts) {
-      const accepted = results.filter((result) => result.ok && result.accountId === account.id);
-      expect(accepted).toHaveLength(100);
-      expect(await ledger.getAccount(db.dataSource.manager, account.id)).toMatchObject({ available: 0n });
-    }
-  });
+        11,
+      );
+      const results: BatchResult<ReservationReceipt>[] = (
+        await Promise.all(
+          chunk(requests, 50).map((batch) =>
+            db.dataSource.transaction((manager) => ledger.reserveBatch(manager, batch)),
+          ),
+        )
+      ).flat();
+      for (const account of accounts) {
+        const accepted = results.filter((result) => result.ok && result.accountId === account.id);
+        expect(accepted).toHaveLength(100);
+        expect(await ledger.getAccount(db.dataSource.manager, account.id)).toMatchObject({ available: 0n });
+      }
+    },
+  );
 
-  it('the same key reserved by 20 concurrent callers is written once and replayed 19 times', async () => {
-    const account = await createAccount(ledger, db.dataSource, { balance: 100n * PRICE });
-    const receipts = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        db.dataSource.transaction((manager) =>
-          ledger.reserve(manager, reserveRequest(account, 'racy-key', PRICE)),
+  it.each(['fast path', 'locked path'])(
+    'the same key reserved by 20 concurrent callers (%s) is written once and replayed 19 times',
+    async (path) => {
+      const ledger = new Map(batchPaths()).get(path) as LedgerRepository;
+      const account = await createAccount(ledger, db.dataSource, { balance: 100n * PRICE });
+      const receipts = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          db.dataSource.transaction((manager) =>
+            ledger.reserve(manager, reserveRequest(account, `racy-key-${path}`, PRICE)),
+          ),
         ),
-      ),
-    );
-    expect(new Set(receipts.map((receipt) => receipt.reservationId)).size).toBe(1);
-    expect(receipts.filter((receipt) => !receipt.replayed)).toHaveLength(1);
-    expect((await ledger.getAccount(db.dataSource.manager, account.id)).reserved).toBe(PRICE);
-  });
+      );
+      expect(new Set(receipts.map((receipt) => receipt.reservationId)).size).toBe(1);
+      expect(receipts.filter((receipt) => !receipt.replayed)).toHaveLength(1);
+      expect((await ledger.getAccount(db.dataSource.manager, account.id)).reserved).toBe(PRICE);
+    },
+  );
 
   it('two concurrent sweepers expire each expired reservation exactly once', async () => {
     const account = await createAccount(ledger, db.dataSource, { balance: 300n * PRICE });
     const expiresAt = new Date(Date.now() - 1_000);
-    const held = await ledger.reserveBatch(
+    const held = await fastLedger.reserveBatch(
       db.dataSource.manager,
       Array.from({ length: 300 }, (_, n) => reserveRequest(account, `sweep-${n}`, PRICE, { expiresAt })),
     );

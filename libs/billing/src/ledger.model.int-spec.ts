@@ -86,217 +86,229 @@ async function outcome<T>(call: Promise<T>): Promise<{ ok: true; value: T } | { 
   }
 }
 
-describe('LedgerRepository against an in-memory model (Postgres, fast-check)', () => {
-  const db = useTestDatabase();
-  let ledger: LedgerRepository;
-  beforeAll(() => {
-    ledger = new LedgerRepository(db.dataSource);
-  });
+describe.each([
+  ['fast path', 1],
+  ['locked path', Number.MAX_SAFE_INTEGER],
+])(
+  'LedgerRepository (reservations on the %s) against an in-memory model (Postgres, fast-check)',
+  (_, fastPathMinBatch) => {
+    const db = useTestDatabase();
+    let ledger: LedgerRepository;
+    beforeAll(() => {
+      ledger = new LedgerRepository(db.dataSource, { fastPathMinBatch });
+    });
 
-  it('agrees with the model after every step and reconciles after every run', async () => {
-    let run = 0;
-    await fc.assert(
-      fc.asyncProperty(
-        fc.array(opArb, { minLength: 1, maxLength: 25 }),
-        fc.tuple(fc.constantFrom(0n, 300n), fc.constantFrom(0n, 500n)),
-        async (ops, [credit0, credit1]) => {
-          run += 1;
-          const tx = db.dataSource.manager;
-          const real: AccountSnapshot[] = [
-            await createAccount(ledger, db.dataSource, { creditLimit: credit0 }),
-            await createAccount(ledger, db.dataSource, { creditLimit: credit1 }),
-          ];
-          const model: ModelAccount[] = [
-            { balance: 0n, reserved: 0n, creditLimit: credit0 },
-            { balance: 0n, reserved: 0n, creditLimit: credit1 },
-          ];
-          const reservations: ModelReservation[] = [];
-          const keyed: KeyedOp[] = [];
-          let sequence = 0;
-          const nextKey = (): string => `run${run}-${sequence++}`;
-          const request = (
-            account: AccountIndex,
-            price: bigint,
-            segments: number,
-            expiring = false,
-          ): ReserveRequest => ({
-            idempotencyKey: nextKey(),
-            accountId: real[account].id,
-            currency: 'EUR',
-            segments,
-            pricePerSegment: price,
-            expiresAt: new Date(Date.now() + (expiring ? -60_000 : 3_600_000)),
-          });
+    it('agrees with the model after every step and reconciles after every run', async () => {
+      let run = 0;
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(opArb, { minLength: 1, maxLength: 25 }),
+          fc.tuple(fc.constantFrom(0n, 300n), fc.constantFrom(0n, 500n)),
+          async (ops, [credit0, credit1]) => {
+            run += 1;
+            const tx = db.dataSource.manager;
+            const real: AccountSnapshot[] = [
+              await createAccount(ledger, db.dataSource, { creditLimit: credit0 }),
+              await createAccount(ledger, db.dataSource, { creditLimit: credit1 }),
+            ];
+            const model: ModelAccount[] = [
+              { balance: 0n, reserved: 0n, creditLimit: credit0 },
+              { balance: 0n, reserved: 0n, creditLimit: credit1 },
+            ];
+            const reservations: ModelReservation[] = [];
+            const keyed: KeyedOp[] = [];
+            let sequence = 0;
+            const nextKey = (): string => `run${run}-${sequence++}`;
+            const request = (
+              account: AccountIndex,
+              price: bigint,
+              segments: number,
+              expiring = false,
+            ): ReserveRequest => ({
+              idempotencyKey: nextKey(),
+              accountId: real[account].id,
+              currency: 'EUR',
+              segments,
+              pricePerSegment: price,
+              expiresAt: new Date(Date.now() + (expiring ? -60_000 : 3_600_000)),
+            });
 
-          for (const op of ops) {
-            switch (op.type) {
-              case 'topup':
-              case 'adjust': {
-                const key = nextKey();
-                const target = model[op.account];
-                const fits = op.type === 'topup' || available(target) + op.amount >= 0n;
-                const base = {
-                  accountId: real[op.account].id,
-                  currency: 'EUR',
-                  amount: op.amount,
-                  idempotencyKey: key,
-                };
-                const result = await outcome(
-                  op.type === 'topup'
-                    ? ledger.topUp(tx, base)
-                    : ledger.adjust(tx, { ...base, reason: 'model' }),
-                );
-                expect(result.ok ? 'ok' : result.code).toBe(fits ? 'ok' : 'INSUFFICIENT_FUNDS');
-                if (fits) {
-                  target.balance += op.amount;
-                  keyed.push({ kind: op.type, key, account: op.account, amount: op.amount });
-                }
-                break;
-              }
-              case 'reserve': {
-                const target = model[op.account];
-                const amount = op.price * BigInt(op.segments);
-                const fits = available(target) >= amount;
-                const req = request(op.account, op.price, op.segments, op.expiring);
-                const result = await outcome(ledger.reserve(tx, req));
-                expect(result.ok ? 'ok' : result.code).toBe(fits ? 'ok' : 'INSUFFICIENT_FUNDS');
-                if (result.ok) {
-                  target.reserved += amount;
-                  reservations.push({
-                    id: result.value.reservationId,
-                    account: op.account,
-                    amount,
-                    status: 'pending',
-                    expiring: op.expiring,
-                  });
-                  keyed.push({
-                    kind: 'reserve',
-                    key: req.idempotencyKey,
-                    account: op.account,
-                    request: req,
-                    reservationId: result.value.reservationId,
-                  });
-                }
-                break;
-              }
-              case 'reserveBatch': {
-                const requests = op.items.map((item) => request(item.account, item.price, item.segments));
-                const results = await ledger.reserveBatch(tx, requests);
-                const running: bigint[] = [0n, 0n];
-                const limit = model.map(available);
-                op.items.forEach((item, index) => {
-                  const amount = item.price * BigInt(item.segments);
-                  running[item.account] += amount;
-                  const fits = running[item.account] <= limit[item.account];
-                  const result = results[index];
-                  expect(result.ok ? 'ok' : result.reason).toBe(fits ? 'ok' : 'INSUFFICIENT_FUNDS');
-                  if (result.ok) {
-                    model[item.account].reserved += amount;
-                    reservations.push({
-                      id: result.reservationId,
-                      account: item.account,
-                      amount,
-                      status: 'pending',
-                      expiring: false,
-                    });
-                  }
-                });
-                break;
-              }
-              case 'post':
-              case 'void': {
-                if (reservations.length === 0) break;
-                const reservation = reservations[op.pick % reservations.length];
-                const wanted = op.type === 'post' ? 'posted' : 'voided';
-                const result = await outcome(
-                  op.type === 'post'
-                    ? ledger.post(tx, { reservationId: reservation.id })
-                    : ledger.void(tx, { reservationId: reservation.id }),
-                );
-                if (reservation.status === 'pending') {
-                  expect(result).toMatchObject({
-                    ok: true,
-                    value: { replayed: false, amount: reservation.amount },
-                  });
-                  reservation.status = wanted;
-                  model[reservation.account].reserved -= reservation.amount;
-                  if (op.type === 'post') model[reservation.account].balance -= reservation.amount;
-                } else if (reservation.status === wanted) {
-                  expect(result).toMatchObject({ ok: true, value: { replayed: true } });
-                } else {
-                  expect(result).toEqual({ ok: false, code: 'ALREADY_RESOLVED' });
-                }
-                break;
-              }
-              case 'sweep': {
-                const { expired } = await ledger.sweepExpired(new Date(), 1_000);
-                const swept = new Set(expired.map((entry) => entry.reservationId));
-                for (const reservation of reservations) {
-                  const due = reservation.status === 'pending' && reservation.expiring;
-                  expect(swept.has(reservation.id)).toBe(due);
-                  if (due) {
-                    reservation.status = 'expired';
-                    model[reservation.account].reserved -= reservation.amount;
-                  }
-                }
-                break;
-              }
-              case 'retry': {
-                if (keyed.length === 0) break;
-                const original = keyed[op.pick % keyed.length];
-                if (original.kind === 'reserve') {
-                  const retried = op.sameAmount
-                    ? original.request
-                    : { ...original.request, pricePerSegment: original.request.pricePerSegment + 1n };
-                  const result = await outcome(ledger.reserve(tx, retried));
-                  expect(result).toEqual(
-                    op.sameAmount
-                      ? {
-                          ok: true,
-                          value: expect.objectContaining({
-                            reservationId: original.reservationId,
-                            replayed: true,
-                          }),
-                        }
-                      : { ok: false, code: 'IDEMPOTENCY_CONFLICT' },
-                  );
-                } else {
-                  const amount = op.sameAmount ? original.amount : original.amount + 1n;
+            for (const op of ops) {
+              switch (op.type) {
+                case 'topup':
+                case 'adjust': {
+                  const key = nextKey();
+                  const target = model[op.account];
+                  const fits = op.type === 'topup' || available(target) + op.amount >= 0n;
                   const base = {
-                    accountId: real[original.account].id,
+                    accountId: real[op.account].id,
                     currency: 'EUR',
-                    amount,
-                    idempotencyKey: original.key,
+                    amount: op.amount,
+                    idempotencyKey: key,
                   };
                   const result = await outcome(
-                    original.kind === 'topup'
+                    op.type === 'topup'
                       ? ledger.topUp(tx, base)
-                      : ledger.adjust(tx, { ...base, amount: amount === 0n ? 2n : amount, reason: 'model' }),
+                      : ledger.adjust(tx, { ...base, reason: 'model' }),
                   );
-                  expect(result.ok ? 'ok' : result.code).toBe(op.sameAmount ? 'ok' : 'IDEMPOTENCY_CONFLICT');
-                  if (result.ok) expect(result.value.replayed).toBe(true);
+                  expect(result.ok ? 'ok' : result.code).toBe(fits ? 'ok' : 'INSUFFICIENT_FUNDS');
+                  if (fits) {
+                    target.balance += op.amount;
+                    keyed.push({ kind: op.type, key, account: op.account, amount: op.amount });
+                  }
+                  break;
                 }
-                break;
+                case 'reserve': {
+                  const target = model[op.account];
+                  const amount = op.price * BigInt(op.segments);
+                  const fits = available(target) >= amount;
+                  const req = request(op.account, op.price, op.segments, op.expiring);
+                  const result = await outcome(ledger.reserve(tx, req));
+                  expect(result.ok ? 'ok' : result.code).toBe(fits ? 'ok' : 'INSUFFICIENT_FUNDS');
+                  if (result.ok) {
+                    target.reserved += amount;
+                    reservations.push({
+                      id: result.value.reservationId,
+                      account: op.account,
+                      amount,
+                      status: 'pending',
+                      expiring: op.expiring,
+                    });
+                    keyed.push({
+                      kind: 'reserve',
+                      key: req.idempotencyKey,
+                      account: op.account,
+                      request: req,
+                      reservationId: result.value.reservationId,
+                    });
+                  }
+                  break;
+                }
+                case 'reserveBatch': {
+                  const requests = op.items.map((item) => request(item.account, item.price, item.segments));
+                  const results = await ledger.reserveBatch(tx, requests);
+                  const running: bigint[] = [0n, 0n];
+                  const limit = model.map(available);
+                  op.items.forEach((item, index) => {
+                    const amount = item.price * BigInt(item.segments);
+                    running[item.account] += amount;
+                    const fits = running[item.account] <= limit[item.account];
+                    const result = results[index];
+                    expect(result.ok ? 'ok' : result.reason).toBe(fits ? 'ok' : 'INSUFFICIENT_FUNDS');
+                    if (result.ok) {
+                      model[item.account].reserved += amount;
+                      reservations.push({
+                        id: result.reservationId,
+                        account: item.account,
+                        amount,
+                        status: 'pending',
+                        expiring: false,
+                      });
+                    }
+                  });
+                  break;
+                }
+                case 'post':
+                case 'void': {
+                  if (reservations.length === 0) break;
+                  const reservation = reservations[op.pick % reservations.length];
+                  const wanted = op.type === 'post' ? 'posted' : 'voided';
+                  const result = await outcome(
+                    op.type === 'post'
+                      ? ledger.post(tx, { reservationId: reservation.id })
+                      : ledger.void(tx, { reservationId: reservation.id }),
+                  );
+                  if (reservation.status === 'pending') {
+                    expect(result).toMatchObject({
+                      ok: true,
+                      value: { replayed: false, amount: reservation.amount },
+                    });
+                    reservation.status = wanted;
+                    model[reservation.account].reserved -= reservation.amount;
+                    if (op.type === 'post') model[reservation.account].balance -= reservation.amount;
+                  } else if (reservation.status === wanted) {
+                    expect(result).toMatchObject({ ok: true, value: { replayed: true } });
+                  } else {
+                    expect(result).toEqual({ ok: false, code: 'ALREADY_RESOLVED' });
+                  }
+                  break;
+                }
+                case 'sweep': {
+                  const { expired } = await ledger.sweepExpired(new Date(), 1_000);
+                  const swept = new Set(expired.map((entry) => entry.reservationId));
+                  for (const reservation of reservations) {
+                    const due = reservation.status === 'pending' && reservation.expiring;
+                    expect(swept.has(reservation.id)).toBe(due);
+                    if (due) {
+                      reservation.status = 'expired';
+                      model[reservation.account].reserved -= reservation.amount;
+                    }
+                  }
+                  break;
+                }
+                case 'retry': {
+                  if (keyed.length === 0) break;
+                  const original = keyed[op.pick % keyed.length];
+                  if (original.kind === 'reserve') {
+                    const retried = op.sameAmount
+                      ? original.request
+                      : { ...original.request, pricePerSegment: original.request.pricePerSegment + 1n };
+                    const result = await outcome(ledger.reserve(tx, retried));
+                    expect(result).toEqual(
+                      op.sameAmount
+                        ? {
+                            ok: true,
+                            value: expect.objectContaining({
+                              reservationId: original.reservationId,
+                              replayed: true,
+                            }),
+                          }
+                        : { ok: false, code: 'IDEMPOTENCY_CONFLICT' },
+                    );
+                  } else {
+                    const amount = op.sameAmount ? original.amount : original.amount + 1n;
+                    const base = {
+                      accountId: real[original.account].id,
+                      currency: 'EUR',
+                      amount,
+                      idempotencyKey: original.key,
+                    };
+                    const result = await outcome(
+                      original.kind === 'topup'
+                        ? ledger.topUp(tx, base)
+                        : ledger.adjust(tx, {
+                            ...base,
+                            amount: amount === 0n ? 2n : amount,
+                            reason: 'model',
+                          }),
+                    );
+                    expect(result.ok ? 'ok' : result.code).toBe(
+                      op.sameAmount ? 'ok' : 'IDEMPOTENCY_CONFLICT',
+                    );
+                    if (result.ok) expect(result.value.replayed).toBe(true);
+                  }
+                  break;
+                }
+              }
+              for (const index of [0, 1] as const) {
+                const snapshot = await ledger.getAccount(tx, real[index].id);
+                expect({
+                  balance: snapshot.balance,
+                  reserved: snapshot.reserved,
+                  available: snapshot.available,
+                }).toEqual({
+                  balance: model[index].balance,
+                  reserved: model[index].reserved,
+                  available: available(model[index]),
+                });
               }
             }
-            for (const index of [0, 1] as const) {
-              const snapshot = await ledger.getAccount(tx, real[index].id);
-              expect({
-                balance: snapshot.balance,
-                reserved: snapshot.reserved,
-                available: snapshot.available,
-              }).toEqual({
-                balance: model[index].balance,
-                reserved: model[index].reserved,
-                available: available(model[index]),
-              });
-            }
-          }
-          const report = await reconcile(db.dataSource);
-          expect(report.differences).toEqual([]);
-        },
-      ),
-      { numRuns: 40 },
-    );
-  });
-});
+            const report = await reconcile(db.dataSource);
+            expect(report.differences).toEqual([]);
+          },
+        ),
+        { numRuns: 30 },
+      );
+    });
+  },
+);

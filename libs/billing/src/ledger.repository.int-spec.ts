@@ -10,6 +10,7 @@ import {
   ReservationNotFoundError,
 } from './billing.errors';
 import { LedgerRepository } from './ledger.repository';
+import { marginReport } from './margin-report';
 import { reconcile } from './reconciliation';
 import { createAccount, createTenant, ensureProvider, reserveRequest } from './test-fixtures';
 
@@ -430,7 +431,7 @@ describe('LedgerRepository (Postgres)', () => {
       ]);
       await ledger.void(tx(), { reservationId: ids[3] });
       const range = { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 3_600_000) };
-      const report = await ledger.marginReport(tx(), { ...range, tenantId: account.tenantId });
+      const report = await marginReport(tx(), { ...range, tenantId: account.tenantId });
       expect(report).toEqual([
         {
           tenantId: account.tenantId,
@@ -458,7 +459,7 @@ describe('LedgerRepository (Postgres)', () => {
         },
       ]);
       expect(
-        await ledger.marginReport(tx(), {
+        await marginReport(tx(), {
           ...range,
           tenantId: account.tenantId,
           providerId: 'mta',

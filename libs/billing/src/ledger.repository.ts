@@ -1,5 +1,5 @@
 import type { AccountStatus, LedgerEntryKind, ReservationStatus } from '@app/database';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import {
   AccountInactiveError,
   AccountNotFoundError,
@@ -28,8 +28,6 @@ import type {
   BillingFailure,
   BillingTx,
   EntryReceipt,
-  MarginQuery,
-  MarginRow,
   OpenAccountRequest,
   PostRequest,
   ReservationReceipt,
@@ -39,23 +37,31 @@ import type {
   TopUpRequest,
   VoidRequest,
 } from './ledger.types';
+import {
+  accountDeltaSql,
+  CREDIT_SQL,
+  RESERVE_LOCKED_SQL,
+  RESERVE_OPTIMISTIC_SQL,
+  resolutionSql,
+  STATUS_AFTER,
+  type Resolution,
+} from './ledger.sql';
 import { rateMessage } from './rating';
+import { select } from './select';
 
 export interface LedgerRepositoryOptions {
   /** How long a reservation may stay pending before the sweeper expires it (default 72 h). */
   readonly reservationTtlMs?: number;
+  /**
+   * Batches with at least this many new requests take the fast path of `reserveBatch` (default 50); smaller ones
+   * go straight to the single locked statement, which needs 1 round trip instead of 4 plus a transaction.
+   */
+  readonly fastPathMinBatch?: number;
 }
 
 /** Longer than any provider's DLR validity period (SMPP validity is commonly capped at 48-72 h). */
 const DEFAULT_RESERVATION_TTL_MS = 72 * 60 * 60 * 1000;
-
-type Resolution = Extract<LedgerEntryKind, 'post' | 'void' | 'expire'>;
-
-const STATUS_AFTER: Record<Resolution, ReservationStatus> = {
-  post: 'posted',
-  void: 'voided',
-  expire: 'expired',
-};
+const DEFAULT_FAST_PATH_MIN_BATCH = 50;
 
 interface AccountRow {
   id: string;
@@ -100,15 +106,6 @@ interface ValidPost {
   costPerSegment: bigint | null;
 }
 
-function rows<T>(result: unknown): T[] {
-  if (!Array.isArray(result)) throw new Error('expected rows from a SELECT statement');
-  return result as T[];
-}
-
-async function select<T>(tx: BillingTx, sql: string, params: unknown[] = []): Promise<T[]> {
-  return rows<T>(await tx.query(sql, params));
-}
-
 function failure(error: BillingError): BillingFailure {
   return { ok: false, reason: error.code, error };
 }
@@ -143,17 +140,67 @@ function column<T>(
   return items.map(pick);
 }
 
+/** Runs `work` inside a transaction: the caller's, or one started here when `tx` is in autocommit mode. */
+async function inTransaction<T>(tx: BillingTx, work: (tx: BillingTx) => Promise<T>): Promise<T> {
+  if ('startTransaction' in tx) return inRunnerTransaction(tx, work);
+  if (tx.queryRunner?.isTransactionActive === true) return work(tx);
+  return tx.transaction((manager) => work(manager));
+}
+
+async function inRunnerTransaction<T>(runner: QueryRunner, work: (tx: BillingTx) => Promise<T>): Promise<T> {
+  if (runner.isTransactionActive) return work(runner);
+  await runner.startTransaction();
+  try {
+    const result = await work(runner);
+    await runner.commitTransaction();
+    return result;
+  } catch (error) {
+    await runner.rollbackTransaction();
+    throw error;
+  }
+}
+
+/** Sums amounts per account, as the two array parameters of `accountDeltaSql`. */
+function totalsByAccount(rows: readonly { accountId: string; amount: bigint }[]): [string[], string[]] {
+  const totals = new Map<string, bigint>();
+  for (const { accountId, amount } of rows) totals.set(accountId, (totals.get(accountId) ?? 0n) + amount);
+  return [[...totals.keys()], [...totals.values()].map(String)];
+}
+
+interface ExistingColumns {
+  existing_id: string | null;
+  existing_kind: LedgerEntryKind | null;
+  existing_account_id: string | null;
+  existing_amount: string | null;
+  existing_reservation_id: string | null;
+}
+
+/** One request's outcome in a reservation statement (the fast path fills the account columns as passed). */
+interface ReserveRow extends ExistingColumns {
+  ord: number;
+  account_found: boolean;
+  status: AccountStatus | null;
+  currency: string | null;
+  accepted: boolean;
+  reservation_id: string | null;
+}
+
+const RESERVE_SAVEPOINT = 'billing_reserve_batch';
+
 /**
- * The Postgres ledger. Every change of an account is one conditional statement that locks the account row, checks
- * the available money and writes the entries it implies, so no interleaving of callers can overdraw an account or
- * leave the cached balance apart from the ledger; `CHK_accounts_no_overdraft` is the backstop. Accounts are always
- * locked in id order, so batches touching several accounts cannot deadlock each other.
+ * The Postgres ledger. Every change of an account's money is one statement that locks the account row and changes
+ * it only when the available money allows (never read-then-write), in the same transaction as the entries it
+ * implies, so no interleaving of callers can overdraw an account or leave the cached balance apart from the ledger;
+ * `CHK_accounts_no_overdraft` is the backstop. Accounts are always locked in id order, so batches touching several
+ * accounts cannot deadlock each other. Reservation statements run on the caller's transaction; operations that need
+ * several statements open one when the caller's `tx` is in autocommit mode.
  *
  * Idempotency: `ledger_entries.idempotency_key` is unique over all kinds. topup, adjust and reserve use the
  * caller's key; post, void and expire use `<kind>:<reservation id>`, one resolution per reservation.
  */
 export class LedgerRepository {
   private readonly reservationTtlMs: number;
+  private readonly fastPathMinBatch: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -164,6 +211,11 @@ export class LedgerRepository {
       throw new InvalidBillingRequestError(`reservationTtlMs must be a positive integer, got ${ttl}`);
     }
     this.reservationTtlMs = ttl;
+    const minBatch = options.fastPathMinBatch ?? DEFAULT_FAST_PATH_MIN_BATCH;
+    if (!Number.isSafeInteger(minBatch) || minBatch < 1) {
+      throw new InvalidBillingRequestError(`fastPathMinBatch must be a positive integer, got ${minBatch}`);
+    }
+    this.fastPathMinBatch = minBatch;
   }
 
   /** Creates the tenant's account; when it exists already in the same currency, returns it unchanged. */
@@ -233,35 +285,7 @@ export class LedgerRepository {
       currency: string | null;
       fits: boolean | null;
       entry_id: string | null;
-    }>(
-      tx,
-      `WITH existing AS (
-         SELECT id FROM ledger_entries WHERE idempotency_key = $3
-       ),
-       locked AS MATERIALIZED (
-         SELECT id, status, currency, balance - reserved + credit_limit + $2::bigint >= 0 AS fits
-         FROM accounts WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM existing)
-         FOR NO KEY UPDATE
-       ),
-       entry AS (
-         INSERT INTO ledger_entries (account_id, kind, amount, idempotency_key, reason)
-         SELECT id, $5, $2, $3, $6 FROM locked WHERE fits AND currency = $4
-         ON CONFLICT ON CONSTRAINT "UQ_ledger_entries_idempotency_key" DO NOTHING
-         RETURNING id, amount
-       ),
-       credited AS (
-         UPDATE accounts a SET balance = a.balance + entry.amount, updated_at = now()
-         FROM entry WHERE a.id = $1
-         RETURNING a.id
-       )
-       SELECT EXISTS (SELECT 1 FROM accounts WHERE id = $1) AS account_found,
-              locked.status, locked.currency, locked.fits, entry.id AS entry_id
-       FROM (SELECT 1) AS one
-       LEFT JOIN locked ON true
-       LEFT JOIN entry ON true
-       LEFT JOIN credited ON true`,
-      [accountId, amount.toString(), key, currency, kind, reason],
-    );
+    }>(tx, CREDIT_SQL, [accountId, amount.toString(), key, currency, kind, reason]);
     if (row.entry_id !== null) return { entryId: row.entry_id, accountId, amount, replayed: false };
     if (!row.account_found) throw new AccountNotFoundError(accountId);
     if (row.currency !== null && row.currency !== currency) {
@@ -280,8 +304,12 @@ export class LedgerRepository {
   private async entriesByKey(tx: BillingTx, keys: readonly string[]): Promise<ExistingEntry[]> {
     return select<ExistingEntry>(
       tx,
-      `SELECT id, idempotency_key, kind, account_id, amount::text, reservation_id
-       FROM ledger_entries WHERE idempotency_key = ANY($1::text[])`,
+      // One index probe per key: with \`= ANY(array)\` the planner picks a sequential scan while the table is small.
+      `SELECT e.id, e.idempotency_key, e.kind, e.account_id, e.amount::text, e.reservation_id
+       FROM unnest($1::text[]) AS k(idempotency_key)
+       CROSS JOIN LATERAL (
+         SELECT * FROM ledger_entries WHERE idempotency_key = k.idempotency_key LIMIT 1
+       ) e`,
       [keys],
     );
   }
@@ -296,8 +324,9 @@ export class LedgerRepository {
    * Reserves a batch of messages (group commit). Per account, the messages that fit the available money are
    * accepted in input order and the first that does not fit and every later one are refused with
    * INSUFFICIENT_FUNDS; the whole batch is one conditional update per account plus multi-row inserts, so a busy
-   * tenant costs one row lock per batch, not per message. Results are in input order. Input that is malformed
-   * throws InvalidBillingRequestError before anything is written.
+   * tenant costs one row lock per batch, not per message, and on the fast path (see `reserveFresh`) that lock is
+   * held only from the update to the caller's commit. Results are in input order. Malformed input throws
+   * InvalidBillingRequestError before anything is written.
    */
   async reserveBatch(
     tx: BillingTx,
@@ -307,20 +336,11 @@ export class LedgerRepository {
     const results = new Array<BatchResult<ReservationReceipt> | undefined>(items.length);
     if (items.length === 0) return [];
 
-    const existing = new Map(
-      (await this.entriesByKey(tx, [...new Set(items.map((item) => item.key))])).map((e) => [
-        e.idempotency_key,
-        e,
-      ]),
-    );
     const firstByKey = new Map<string, number>();
     const fresh: number[] = [];
     const duplicates: number[] = [];
     items.forEach((item, index) => {
-      const entry = existing.get(item.key);
-      if (entry !== undefined) {
-        results[index] = replayReserve(item, entry);
-      } else if (firstByKey.has(item.key)) {
+      if (firstByKey.has(item.key)) {
         duplicates.push(index);
       } else {
         firstByKey.set(item.key, index);
@@ -330,35 +350,24 @@ export class LedgerRepository {
 
     if (fresh.length > 0) {
       const batch = fresh.map((index) => items[index]);
-      const accountIds = [...new Set(batch.map((item) => item.accountId))].sort();
-      const outcome = await select<{
-        ord: number;
-        account_found: boolean;
-        status: AccountStatus | null;
-        currency: string | null;
-        accepted: boolean;
-        reservation_id: string | null;
-      }>(tx, RESERVE_BATCH_SQL, [
-        batch.map((_, ord) => ord),
-        column(batch, (item) => item.key),
-        column(batch, (item) => item.accountId),
-        column(batch, (item) => item.currency),
-        column(batch, (item) => item.amount.toString()),
-        column(batch, (item) => item.segments),
-        column(batch, (item) => item.messageRef),
-        column(batch, (item) => item.providerId),
-        column(batch, (item) => item.cost?.toString() ?? null),
-        column(batch, (item) => item.destinationPrefix),
-        column(batch, (item) => item.country),
-        column(batch, (item) => item.expiresAt?.toISOString() ?? null),
-        accountIds,
-        this.reservationTtlMs,
-      ]);
+      const outcome =
+        batch.length >= this.fastPathMinBatch
+          ? await inTransaction(tx, (inner) => this.reserveFresh(inner, batch))
+          : await select<ReserveRow>(tx, RESERVE_LOCKED_SQL, this.reserveParams(batch, true));
       const lost: number[] = [];
       for (const row of outcome) {
         const index = fresh[row.ord];
         const item = items[index];
-        if (row.reservation_id !== null) {
+        if (row.existing_kind !== null) {
+          results[index] = replayReserve(item, {
+            id: row.existing_id as string,
+            idempotency_key: item.key,
+            kind: row.existing_kind,
+            account_id: row.existing_account_id as string,
+            amount: row.existing_amount as string,
+            reservation_id: row.existing_reservation_id,
+          });
+        } else if (row.reservation_id !== null) {
           results[index] = {
             ok: true,
             reservationId: row.reservation_id,
@@ -417,6 +426,61 @@ export class LedgerRepository {
     return results as BatchResult<ReservationReceipt>[];
   }
 
+  /**
+   * Writes the batch's new requests (keys unique within it). Fast path first: the rows are written without holding
+   * an account lock and the accounts are then debited by one conditional update each; when a request does not fit
+   * or an account changed in between, the fast path's writes are rolled back to a savepoint and the exact, locked
+   * statement decides every request.
+   */
+  private async reserveFresh(tx: BillingTx, batch: readonly ValidReserve[]): Promise<ReserveRow[]> {
+    await tx.query(`SAVEPOINT ${RESERVE_SAVEPOINT}`);
+    const optimistic = await select<
+      ExistingColumns & { ord: number; all_fit: boolean; reservation_id: string | null }
+    >(tx, RESERVE_OPTIMISTIC_SQL, this.reserveParams(batch, false));
+    if (optimistic.length > 0 && optimistic[0].all_fit) {
+      const written = optimistic.filter((row) => row.reservation_id !== null).map((row) => batch[row.ord]);
+      const [accountIds, totals] = totalsByAccount(written);
+      const [{ changed }] =
+        accountIds.length === 0
+          ? [{ changed: 0 }]
+          : await select<{ changed: number }>(tx, accountDeltaSql('reserve'), [accountIds, totals]);
+      if (changed === accountIds.length) {
+        await tx.query(`RELEASE SAVEPOINT ${RESERVE_SAVEPOINT}`);
+        return optimistic.map((row) => ({
+          ...row,
+          account_found: true,
+          status: 'active',
+          currency: batch[row.ord].currency,
+          accepted: true,
+        }));
+      }
+    }
+    await tx.query(`ROLLBACK TO SAVEPOINT ${RESERVE_SAVEPOINT}`);
+    await tx.query(`RELEASE SAVEPOINT ${RESERVE_SAVEPOINT}`);
+    return select<ReserveRow>(tx, RESERVE_LOCKED_SQL, this.reserveParams(batch, true));
+  }
+
+  /** The array parameters of the reservation statements; the locked one also takes the sorted account ids. */
+  private reserveParams(batch: readonly ValidReserve[], locked: boolean): unknown[] {
+    const params: unknown[] = [
+      batch.map((_, ord) => ord),
+      column(batch, (item) => item.key),
+      column(batch, (item) => item.accountId),
+      column(batch, (item) => item.currency),
+      column(batch, (item) => item.amount.toString()),
+      column(batch, (item) => item.segments),
+      column(batch, (item) => item.messageRef),
+      column(batch, (item) => item.providerId),
+      column(batch, (item) => item.cost?.toString() ?? null),
+      column(batch, (item) => item.destinationPrefix),
+      column(batch, (item) => item.country),
+      column(batch, (item) => item.expiresAt?.toISOString() ?? null),
+      this.reservationTtlMs,
+    ];
+    if (locked) params.push([...new Set(batch.map((item) => item.accountId))].sort());
+    return params;
+  }
+
   /** Captures one reservation (the provider accepted the message); throws the typed error of a refusal. */
   async post(tx: BillingTx, request: PostRequest): Promise<ResolutionReceipt> {
     const [result] = await this.postBatch(tx, [request]);
@@ -464,16 +528,14 @@ export class LedgerRepository {
     const firstById = new Map<string, ValidPost>();
     for (const item of items) if (!firstById.has(item.reservationId)) firstById.set(item.reservationId, item);
     const unique = [...firstById.values()];
-    const resolved = await select<{ reservation_id: string; account_id: string; amount: string }>(
-      tx,
-      resolutionSql(kind, 'requested'),
-      [
+    const resolved = await inTransaction(tx, (inner) =>
+      this.resolve(inner, kind, 'requested', [
         unique.map((item) => item.reservationId),
         column(unique, (item) => item.providerId),
         column(unique, (item) => item.costPerSegment?.toString() ?? null),
-      ],
+      ]),
     );
-    const done = new Map(resolved.map((row) => [row.reservation_id, row]));
+    const done = new Map(resolved.map((row) => [row.reservationId, row]));
     const pendingIds = unique.map((item) => item.reservationId).filter((id) => !done.has(id));
     const current = new Map(
       pendingIds.length === 0
@@ -510,15 +572,7 @@ export class LedgerRepository {
         );
       }
       const row = done.get(item.reservationId);
-      if (row !== undefined) {
-        return {
-          ok: true,
-          reservationId: row.reservation_id,
-          accountId: row.account_id,
-          amount: BigInt(row.amount),
-          replayed: repeated,
-        };
-      }
+      if (row !== undefined) return { ok: true, ...row, replayed: repeated };
       const reservation = current.get(item.reservationId);
       if (reservation === undefined) return failure(new ReservationNotFoundError(item.reservationId));
       if (reservation.status === 'pending') {
@@ -551,82 +605,42 @@ export class LedgerRepository {
     });
   }
 
+  /** Resolves reservations and writes their entries, then moves their accounts; inside a transaction. */
+  private async resolve(
+    tx: BillingTx,
+    kind: Resolution,
+    source: 'requested' | 'due',
+    params: unknown[],
+  ): Promise<{ reservationId: string; accountId: string; amount: bigint }[]> {
+    const resolved = (
+      await select<{ reservation_id: string; account_id: string; amount: string }>(
+        tx,
+        resolutionSql(kind, source),
+        params,
+      )
+    ).map((row) => ({
+      reservationId: row.reservation_id,
+      accountId: row.account_id,
+      amount: BigInt(row.amount),
+    }));
+    if (resolved.length > 0) await select(tx, accountDeltaSql(kind), totalsByAccount(resolved));
+    return resolved;
+  }
+
   /**
    * Expires up to `limit` reservations still pending at `now` past their `expires_at` (a crash left them
-   * unresolved), releasing their money with one `expire` entry each. Runs as one statement in its own
-   * transaction; FOR UPDATE SKIP LOCKED lets several sweepers run at once without taking the same reservation.
+   * unresolved), releasing their money with one `expire` entry each, in its own transaction. FOR UPDATE SKIP
+   * LOCKED lets several sweepers run at once without taking the same reservation.
    */
   async sweepExpired(now: Date, limit: number): Promise<SweepResult> {
     requireDate(now, 'now');
     if (!Number.isSafeInteger(limit) || limit < 1) {
       throw new InvalidBillingRequestError(`limit must be a positive integer, got ${limit}`);
     }
-    const expired = await select<{ reservation_id: string; account_id: string; amount: string }>(
-      this.dataSource.manager,
-      resolutionSql('expire', 'due'),
-      [now.toISOString(), limit],
+    const expired = await inTransaction(this.dataSource.manager, (tx) =>
+      this.resolve(tx, 'expire', 'due', [now.toISOString(), limit]),
     );
-    return {
-      expired: expired.map((row) => ({
-        reservationId: row.reservation_id,
-        accountId: row.account_id,
-        amount: BigInt(row.amount),
-      })),
-    };
-  }
-
-  /** Revenue, provider cost and margin of posted messages per tenant, provider and destination prefix. */
-  async marginReport(tx: BillingTx, query: MarginQuery): Promise<MarginRow[]> {
-    requireDate(query.from, 'from');
-    requireDate(query.to, 'to');
-    const tenantId = query.tenantId === undefined ? null : requireUuid(query.tenantId, 'tenantId');
-    const found = await select<{
-      tenant_id: string;
-      currency: string;
-      provider_id: string | null;
-      destination_prefix: string | null;
-      messages: string;
-      segments: string;
-      revenue: string;
-      cost: string;
-      messages_without_cost: string;
-    }>(
-      tx,
-      `SELECT a.tenant_id, a.currency, r.provider_id, r.destination_prefix,
-              count(*)::text AS messages, sum(r.segments)::text AS segments,
-              sum(r.amount)::text AS revenue, coalesce(sum(r.cost), 0)::text AS cost,
-              count(*) FILTER (WHERE r.cost IS NULL)::text AS messages_without_cost
-       FROM reservations r JOIN accounts a ON a.id = r.account_id
-       WHERE r.status = 'posted' AND r.created_at >= $1 AND r.created_at < $2
-         AND ($3::uuid IS NULL OR a.tenant_id = $3)
-         AND ($4::text IS NULL OR r.provider_id = $4)
-         AND ($5::text IS NULL OR starts_with(r.destination_prefix, $5))
-       GROUP BY a.tenant_id, a.currency, r.provider_id, r.destination_prefix
-       ORDER BY a.tenant_id, r.provider_id NULLS LAST, r.destination_prefix NULLS LAST`,
-      [
-        query.from.toISOString(),
-        query.to.toISOString(),
-        tenantId,
-        query.providerId ?? null,
-        query.destinationPrefix ?? null,
-      ],
-    );
-    return found.map((row) => {
-      const revenue = BigInt(row.revenue);
-      const cost = BigInt(row.cost);
-      return {
-        tenantId: row.tenant_id,
-        currency: row.currency,
-        providerId: row.provider_id,
-        destinationPrefix: row.destination_prefix,
-        messages: Number(row.messages),
-        segments: Number(row.segments),
-        revenue,
-        cost,
-        margin: revenue - cost,
-        messagesWithoutCost: Number(row.messages_without_cost),
-      };
-    });
+    return { expired };
   }
 }
 
@@ -693,121 +707,4 @@ function validatePost(request: PostRequest, index: number): ValidPost {
         ? null
         : requireAmount(request.costPerSegment, `${at}.costPerSegment`, 0n),
   };
-}
-
-/*
- * One statement for a whole batch. `locked` takes every account row of the batch in id order (FOR NO KEY UPDATE:
- * in READ COMMITTED it returns the newest committed version, waiting for a concurrent writer), so `available` is
- * exact while the statement runs; per account the running sum in input order decides which messages fit; only the
- * reservations actually inserted (ON CONFLICT skips a key a concurrent caller committed) are added to `reserved`
- * and get a `reserve` entry.
- */
-const RESERVE_BATCH_SQL = `
-WITH input AS (
-  SELECT * FROM unnest($1::int[], $2::text[], $3::uuid[], $4::text[], $5::bigint[], $6::int[], $7::text[], $8::text[],
-                       $9::bigint[], $10::text[], $11::text[], $12::timestamptz[])
-    AS i(ord, idempotency_key, account_id, currency, amount, segments, message_ref, provider_id, cost,
-         destination_prefix, country, expires_at)
-),
-locked AS MATERIALIZED (
-  SELECT a.id, a.status, a.currency, a.balance - a.reserved + a.credit_limit AS available
-  FROM accounts a WHERE a.id = ANY($13::uuid[])
-  ORDER BY a.id
-  FOR NO KEY UPDATE
-),
-accepted AS MATERIALIZED (
-  SELECT * FROM (
-    SELECT i.*, l.available,
-           sum(i.amount) OVER (PARTITION BY i.account_id ORDER BY i.ord) AS running_total
-    FROM input i JOIN locked l ON l.id = i.account_id
-    WHERE l.status = 'active' AND l.currency = i.currency
-  ) eligible
-  WHERE running_total <= available
-),
-inserted AS (
-  INSERT INTO reservations (account_id, idempotency_key, amount, segments, message_ref, provider_id, cost,
-                            destination_prefix, country, expires_at)
-  SELECT account_id, idempotency_key, amount, segments, message_ref, provider_id, cost, destination_prefix, country,
-         coalesce(expires_at, now() + $14::bigint * interval '1 millisecond')
-  FROM accepted ORDER BY ord
-  ON CONFLICT ON CONSTRAINT "UQ_reservations_idempotency_key" DO NOTHING
-  RETURNING id, account_id, idempotency_key, amount
-),
-debited AS (
-  UPDATE accounts a SET reserved = a.reserved + t.total, updated_at = now()
-  FROM (SELECT account_id, sum(amount) AS total FROM inserted GROUP BY account_id) t
-  WHERE a.id = t.account_id
-  RETURNING a.id
-),
-entries AS (
-  INSERT INTO ledger_entries (account_id, kind, amount, idempotency_key, reservation_id)
-  SELECT account_id, 'reserve', amount, idempotency_key, id FROM inserted
-  RETURNING id
-)
-SELECT i.ord, l.id IS NOT NULL AS account_found, l.status, l.currency::text AS currency,
-       acc.ord IS NOT NULL AS accepted, ins.id AS reservation_id
-FROM input i
-LEFT JOIN locked l ON l.id = i.account_id
-LEFT JOIN accepted acc ON acc.ord = i.ord
-LEFT JOIN inserted ins ON ins.idempotency_key = i.idempotency_key
-ORDER BY i.ord`;
-
-/*
- * Resolves reservations in one statement: `target` locks the pending ones (in id order, or SKIP LOCKED for the
- * sweeper), their accounts are locked in id order, the status changes pending -> posted/voided/expired exactly once
- * (a concurrent resolver of the same row waits and then finds it no longer pending), the accounts move by the
- * summed amounts, and each gets its resolution entry, unique per reservation (UQ_ledger_entries_resolution).
- */
-function resolutionSql(kind: Resolution, source: 'requested' | 'due'): string {
-  const target =
-    source === 'requested'
-      ? `input AS (
-           SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[]) AS i(reservation_id, provider_id, cost_per_segment)
-         ),
-         target AS MATERIALIZED (
-           SELECT r.id, r.account_id, i.provider_id, i.cost_per_segment
-           FROM reservations r JOIN input i ON i.reservation_id = r.id
-           WHERE r.status = 'pending'
-           ORDER BY r.id
-           FOR UPDATE OF r
-         )`
-      : `target AS MATERIALIZED (
-           SELECT r.id, r.account_id, NULL::text AS provider_id, NULL::bigint AS cost_per_segment
-           FROM reservations r
-           WHERE r.status = 'pending' AND r.expires_at <= $1::timestamptz
-           ORDER BY r.expires_at, r.id
-           LIMIT $2
-           FOR UPDATE SKIP LOCKED
-         )`;
-  const balance = kind === 'post' ? 'balance = a.balance - s.total,' : '';
-  return `
-WITH ${target},
-locked_accounts AS MATERIALIZED (
-  SELECT a.id FROM accounts a
-  WHERE a.id IN (SELECT account_id FROM target)
-  ORDER BY a.id
-  FOR NO KEY UPDATE
-),
-resolved AS (
-  UPDATE reservations r
-  SET status = '${STATUS_AFTER[kind]}', resolved_at = now(),
-      provider_id = coalesce(t.provider_id, r.provider_id),
-      cost = coalesce(t.cost_per_segment * r.segments, r.cost)
-  FROM target t
-  WHERE r.id = t.id AND r.status = 'pending'
-  RETURNING r.id, r.account_id, r.amount
-),
-moved AS (
-  UPDATE accounts a SET ${balance} reserved = a.reserved - s.total, updated_at = now()
-  FROM (SELECT account_id, sum(amount) AS total FROM resolved GROUP BY account_id) s
-  JOIN locked_accounts l ON l.id = s.account_id
-  WHERE a.id = s.account_id
-  RETURNING a.id
-),
-entries AS (
-  INSERT INTO ledger_entries (account_id, kind, amount, idempotency_key, reservation_id)
-  SELECT account_id, '${kind}', amount, '${kind}:' || id, id FROM resolved
-  RETURNING id
-)
-SELECT id AS reservation_id, account_id, amount::text FROM resolved ORDER BY id`;
 }
