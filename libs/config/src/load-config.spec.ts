@@ -14,6 +14,29 @@ function issuesOf(env: NodeJS.ProcessEnv): string[] {
   throw new Error('expected a ConfigError');
 }
 
+/** Defaults of the SMPP gateway's keys (libs/gateway). */
+const GATEWAY_DEFAULTS = {
+  smppHost: '0.0.0.0',
+  smppTlsCert: undefined,
+  smppTlsKey: undefined,
+  smppSessionInitTimeoutMs: 10_000,
+  smppEnquireLinkIntervalMs: 30_000,
+  smppInactivityTimeoutMs: 120_000,
+  smppResponseTimeoutMs: 30_000,
+  smppUnbindTimeoutMs: 5_000,
+  smppInboundWindow: 100,
+  smppMaxUnboundPerIp: 20,
+  smppLockoutFailures: 5,
+  smppLockoutMs: 300_000,
+  smppGroupCommitWindowMs: 2,
+  smppGroupCommitMaxBatch: 500,
+  smppGroupCommitMaxWaiting: 20_000,
+  smppGroupCommitConcurrency: 2,
+  smppDefaultValidityHours: 48,
+  smppMaxValidityHours: 168,
+  smppSchedulerIntervalMs: 1_000,
+};
+
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
     expect(loadConfig({})).toEqual({
@@ -32,6 +55,7 @@ describe('loadConfig', () => {
       deliveryWindow: 10,
       deliveryLeaseMs: 60_000,
       deliveryPollMs: 5000,
+      ...GATEWAY_DEFAULTS,
     });
   });
 
@@ -63,6 +87,7 @@ describe('loadConfig', () => {
       deliveryWindow: 10,
       deliveryLeaseMs: 60_000,
       deliveryPollMs: 5000,
+      ...GATEWAY_DEFAULTS,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

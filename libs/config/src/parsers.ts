@@ -21,6 +21,9 @@ export function integer(min: number, max: number): ValueParser<number> {
 
 export const port: ValueParser<number> = integer(1, 65535);
 
+/** Any non-empty string, as given. */
+export const text: ValueParser<string> = (raw) => raw;
+
 export function oneOf<const T extends readonly string[]>(allowed: T): ValueParser<T[number]> {
   const isAllowed = (raw: string): raw is T[number] => allowed.includes(raw);
   return (raw) => {
@@ -46,3 +49,6 @@ export const postgresUrl: ValueParser<string> = (raw) => {
 
 /** A filesystem path, made absolute against the working directory when the config is loaded. */
 export const directory: ValueParser<string> = (raw) => resolve(raw);
+
+/** A file path, made absolute like `directory`; whether it exists is checked by the code that opens it. */
+export const filePath: ValueParser<string> = directory;

@@ -1,4 +1,4 @@
-import { directory, integer, oneOf, port, postgresUrl, type ValueParser } from './parsers';
+import { directory, filePath, integer, oneOf, port, postgresUrl, text, type ValueParser } from './parsers';
 
 /** How one configuration key is read from the environment. */
 export interface ConfigKey<T> {
@@ -64,6 +64,105 @@ export const CONFIG_SCHEMA = {
   ),
   smppPort: withDefault('SMPP_PORT', 'Plain SMPP listener port for ESMEs', '2775', port),
   smppTlsPort: optional('SMPP_TLS_PORT', 'SMPP over TLS listener port; unset: no TLS listener', port),
+  smppHost: withDefault('SMPP_HOST', 'Address the SMPP listeners bind to', '0.0.0.0', text),
+  smppTlsCert: optional('SMPP_TLS_CERT', 'PEM certificate (chain) file of the SMPP TLS listener', filePath),
+  smppTlsKey: optional('SMPP_TLS_KEY', 'PEM private key file of the SMPP TLS listener', filePath),
+  smppSessionInitTimeoutMs: withDefault(
+    'SMPP_SESSION_INIT_TIMEOUT_MS',
+    'A connection that has not bound within this time is closed',
+    '10000',
+    integer(100, 600_000),
+  ),
+  smppEnquireLinkIntervalMs: withDefault(
+    'SMPP_ENQUIRE_LINK_INTERVAL_MS',
+    'enquire_link sent to a tenant after this long without traffic (0: never)',
+    '30000',
+    integer(0, 3_600_000),
+  ),
+  smppInactivityTimeoutMs: withDefault(
+    'SMPP_INACTIVITY_TIMEOUT_MS',
+    'A session with no PDU from the tenant for this long is closed (0: never)',
+    '120000',
+    integer(0, 86_400_000),
+  ),
+  smppResponseTimeoutMs: withDefault(
+    'SMPP_RESPONSE_TIMEOUT_MS',
+    'How long the server waits for a response to its own requests',
+    '30000',
+    integer(100, 600_000),
+  ),
+  smppUnbindTimeoutMs: withDefault(
+    'SMPP_UNBIND_TIMEOUT_MS',
+    'On unbind or shutdown, how long in-flight requests may take before the session is unbound anyway',
+    '5000',
+    integer(0, 600_000),
+  ),
+  smppInboundWindow: withDefault(
+    'SMPP_INBOUND_WINDOW',
+    'Unanswered requests one tenant session may hold; more get ESME_RTHROTTLED',
+    '100',
+    integer(1, 65_535),
+  ),
+  smppMaxUnboundPerIp: withDefault(
+    'SMPP_MAX_UNBOUND_PER_IP',
+    'Connections from one IP that have not bound yet; more are closed at once',
+    '20',
+    integer(1, 100_000),
+  ),
+  smppLockoutFailures: withDefault(
+    'SMPP_LOCKOUT_FAILURES',
+    'Failed binds from one IP for one system_id before that pair is locked out',
+    '5',
+    integer(1, 1_000),
+  ),
+  smppLockoutMs: withDefault(
+    'SMPP_LOCKOUT_MS',
+    'How long failed binds are counted and how long a lockout lasts',
+    '300000',
+    integer(1_000, 86_400_000),
+  ),
+  smppGroupCommitWindowMs: withDefault(
+    'SMPP_GROUP_COMMIT_WINDOW_MS',
+    'Submits arriving within this window share one database transaction',
+    '2',
+    integer(0, 1_000),
+  ),
+  smppGroupCommitMaxBatch: withDefault(
+    'SMPP_GROUP_COMMIT_MAX_BATCH',
+    'A group commit is written as soon as it holds this many messages',
+    '500',
+    integer(1, 10_000),
+  ),
+  smppGroupCommitMaxWaiting: withDefault(
+    'SMPP_GROUP_COMMIT_MAX_WAITING',
+    'Submits waiting for a commit beyond which new ones get ESME_RMSGQFUL',
+    '20000',
+    integer(1, 1_000_000),
+  ),
+  smppGroupCommitConcurrency: withDefault(
+    'SMPP_GROUP_COMMIT_CONCURRENCY',
+    'Group-commit transactions running at once (each holds a pool connection)',
+    '2',
+    integer(1, 64),
+  ),
+  smppDefaultValidityHours: withDefault(
+    'SMPP_DEFAULT_VALIDITY_HOURS',
+    'Validity of a message whose submit gives no validity_period',
+    '48',
+    integer(1, 8_760),
+  ),
+  smppMaxValidityHours: withDefault(
+    'SMPP_MAX_VALIDITY_HOURS',
+    'Longest validity_period (from now) a submit may ask for; longer gets ESME_RINVEXPIRY',
+    '168',
+    integer(1, 8_760),
+  ),
+  smppSchedulerIntervalMs: withDefault(
+    'SMPP_SCHEDULER_INTERVAL_MS',
+    'How often scheduled messages are released and messages past validity expired',
+    '1000',
+    integer(10, 3_600_000),
+  ),
   httpPort: withDefault('HTTP_PORT', 'HTTP port for /health, /ready and the APIs', '8080', port),
   nodeEnv: withDefault(
     'NODE_ENV',
