@@ -1,0 +1,256 @@
+import { Logger } from '@nestjs/common';
+import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import type { DataSource } from 'typeorm';
+import { LedgerRepository } from '@app/billing';
+import {
+  CommandStatus,
+  SmppSession,
+  type BindDecision,
+  type BindRequest,
+  type InboundRequest,
+} from '@app/smpp';
+import type { BindAuthenticator } from '../auth/bind-authenticator';
+import type { AcceptService, SubmitContext } from '../accept/accept-service';
+import type { TenantDeliveryPort } from '../messages/delivery-port';
+import type { MessageQueries } from '../messages/message-queries';
+
+/** The system_id this server puts in bind_resp. */
+export const SERVER_SYSTEM_ID = 'SMSGW';
+
+export interface SmppServerOptions {
+  readonly host: string;
+  /** Plain TCP port; 0 picks a free one. */
+  readonly port: number;
+  /** TLS listener, when configured. */
+  readonly tls?: { readonly port: number; readonly cert: string | Buffer; readonly key: string | Buffer };
+  readonly sessionInitTimeoutMs: number;
+  readonly enquireLinkIntervalMs: number;
+  readonly inactivityTimeoutMs: number;
+  readonly responseTimeoutMs: number;
+  readonly unbindTimeoutMs: number;
+  /** Unanswered submits a session may hold; more are refused with ESME_RTHROTTLED by the session. */
+  readonly inboundWindow: number;
+  /** Connections from one IP that have not bound yet; more are closed at once. */
+  readonly maxUnboundPerIp: number;
+}
+
+interface BoundSession {
+  readonly context: SubmitContext;
+  readonly release: () => void;
+}
+
+/**
+ * The ESME-facing SMPP 3.4 server: plain and TLS listeners, one SmppSession (SMSC role) per connection, binds
+ * decided by the BindAuthenticator, requests dispatched to the accept path and to query/cancel.
+ */
+export class SmppGatewayServer {
+  private readonly logger = new Logger('SmppGatewayServer');
+  private readonly ledger: LedgerRepository;
+  private plain: Server | undefined;
+  private secure: TlsServer | undefined;
+  private readonly sessions = new Set<SmppSession>();
+  private readonly bound = new Map<SmppSession, BoundSession>();
+  private readonly unboundPerIp = new Map<string, number>();
+  private draining = false;
+
+  constructor(
+    private readonly options: SmppServerOptions,
+    private readonly dataSource: DataSource,
+    private readonly authenticator: BindAuthenticator,
+    private readonly acceptService: AcceptService,
+    private readonly queries: MessageQueries,
+    private readonly delivery: TenantDeliveryPort,
+  ) {
+    this.ledger = new LedgerRepository(dataSource);
+  }
+
+  /** Ports actually listened on (after listen()). */
+  get ports(): { plain: number | undefined; tls: number | undefined } {
+    const portOf = (server: Server | undefined): number | undefined => {
+      const address = server?.address();
+      return typeof address === 'object' && address !== null ? address.port : undefined;
+    };
+    return { plain: portOf(this.plain), tls: portOf(this.secure) };
+  }
+
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  async listen(): Promise<void> {
+    this.plain = createServer((socket) => this.onConnection(socket));
+    await listenOn(this.plain, this.options.port, this.options.host);
+    if (this.options.tls !== undefined) {
+      this.secure = createTlsServer({ cert: this.options.tls.cert, key: this.options.tls.key }, (socket) =>
+        this.onConnection(socket),
+      );
+      this.secure.on('tlsClientError', (error) =>
+        this.logger.debug(`TLS handshake failed: ${error.message}`),
+      );
+      await listenOn(this.secure, this.options.tls.port, this.options.host);
+    }
+    this.logger.log(
+      `SMPP listening on ${this.options.host}:${this.ports.plain}` +
+        (this.secure ? `, TLS on ${this.options.host}:${this.ports.tls}` : ''),
+    );
+  }
+
+  /**
+   * Graceful stop: no new connections or binds, every session unbound (each waits for its in-flight submits,
+   * bounded by the unbind timer), the group committer drained.
+   */
+  async shutdown(): Promise<void> {
+    this.draining = true;
+    const closing = [closeServer(this.plain), closeServer(this.secure)];
+    await Promise.all([...this.sessions].map((session) => session.unbind()));
+    await Promise.all(closing);
+    await this.acceptService.whenIdle();
+  }
+
+  private onConnection(socket: Socket): void {
+    const ip = socket.remoteAddress ?? '';
+    if (this.draining) {
+      socket.destroy();
+      return;
+    }
+    const unbound = this.unboundPerIp.get(ip) ?? 0;
+    if (unbound >= this.options.maxUnboundPerIp) {
+      this.logger.warn(`refused a connection from ${ip}: ${unbound} connections not bound yet`);
+      socket.destroy();
+      return;
+    }
+    this.unboundPerIp.set(ip, unbound + 1);
+    let counted = true;
+    const uncount = (): void => {
+      if (!counted) return;
+      counted = false;
+      const left = (this.unboundPerIp.get(ip) ?? 1) - 1;
+      if (left > 0) this.unboundPerIp.set(ip, left);
+      else this.unboundPerIp.delete(ip);
+    };
+
+    const session = new SmppSession(socket, {
+      role: 'smsc',
+      allowLongPassword: true,
+      sessionInitTimeoutMs: this.options.sessionInitTimeoutMs,
+      enquireLinkIntervalMs: this.options.enquireLinkIntervalMs,
+      inactivityTimeoutMs: this.options.inactivityTimeoutMs,
+      responseTimeoutMs: this.options.responseTimeoutMs,
+      unbindTimeoutMs: this.options.unbindTimeoutMs,
+      inboundWindowSize: this.options.inboundWindow,
+      inboundOverflowStatus: CommandStatus.ESME_RTHROTTLED,
+      handler: {
+        onBind: (request, s) => this.onBind(request, s),
+        onRequest: (request, s) => this.onRequest(request, s),
+      },
+    });
+    this.sessions.add(session);
+    session.on('error', (error) => this.logger.debug(`session ${ip}: ${error.message}`));
+    session.on('bound', (bindType) => {
+      uncount();
+      const entry = this.bound.get(session);
+      if (entry !== undefined && bindType !== 'transmitter')
+        this.delivery.attach(entry.context.policy.tenantId, session);
+    });
+    session.on('closed', () => {
+      uncount();
+      this.sessions.delete(session);
+      const entry = this.bound.get(session);
+      if (entry !== undefined) {
+        this.bound.delete(session);
+        entry.release();
+        if (this.authenticator.bindsOf(entry.context.policy.credentialId) === 0) {
+          this.acceptService.forgetCredential(entry.context.policy.credentialId);
+        }
+      }
+    });
+  }
+
+  private async onBind(request: BindRequest, session: SmppSession): Promise<BindDecision> {
+    const systemId = request.pdu.system_id;
+    const ip = session.remoteAddress;
+    if (this.draining) return { command_status: CommandStatus.ESME_RBINDFAIL, system_id: SERVER_SYSTEM_ID };
+    const verdict = await this.authenticator.authenticate(request, ip);
+    if (!verdict.ok) {
+      this.logger.log(`bind ${request.bindType} refused for '${systemId}' from ${ip}: ${verdict.refusal}`);
+      return { command_status: verdict.status, system_id: SERVER_SYSTEM_ID };
+    }
+    let account;
+    try {
+      account = await this.ledger.findAccountByTenant(this.dataSource.manager, verdict.policy.tenantId);
+    } catch (error) {
+      verdict.release();
+      throw error;
+    }
+    if (this.draining || session.state !== 'OPEN') {
+      verdict.release();
+      return { command_status: CommandStatus.ESME_RBINDFAIL, system_id: SERVER_SYSTEM_ID };
+    }
+    this.bound.set(session, {
+      context: {
+        policy: verdict.policy,
+        account: account === undefined ? undefined : { id: account.id, currency: account.currency },
+      },
+      release: verdict.release,
+    });
+    this.logger.log(`bound ${request.bindType} '${systemId}' from ${ip}`);
+    return { command_status: CommandStatus.ESME_ROK, system_id: SERVER_SYSTEM_ID };
+  }
+
+  private async onRequest(request: InboundRequest, session: SmppSession): Promise<void> {
+    const entry = this.bound.get(session);
+    if (entry === undefined) {
+      request.respond(CommandStatus.ESME_RINVBNDSTS);
+      return;
+    }
+    const tenantId = entry.context.policy.tenantId;
+    switch (request.command) {
+      case 'submit_sm':
+      case 'data_sm': {
+        const result = await this.acceptService.accept(entry.context, request.pdu);
+        if (result.status === CommandStatus.ESME_ROK)
+          request.respond(result.status, { message_id: result.messageId });
+        else request.respond(result.status);
+        return;
+      }
+      case 'query_sm': {
+        const answer = await this.guard(() => this.queries.query(tenantId, request.pdu), 'query_sm');
+        if (typeof answer === 'number') request.respond(answer);
+        else request.respond(answer.status, answer.fields);
+        return;
+      }
+      case 'cancel_sm':
+        request.respond(await this.guard(() => this.queries.cancel(tenantId, request.pdu), 'cancel_sm'));
+        return;
+      default:
+        // replace_sm and submit_multi are not supported (README); anything else an ESME may not send here.
+        request.respond(CommandStatus.ESME_RINVCMDID);
+    }
+  }
+
+  /** Runs a database-backed request; a failure answers ESME_RSYSERR instead of crashing the session. */
+  private async guard<T>(run: () => Promise<T>, what: string): Promise<T | number> {
+    try {
+      return await run();
+    } catch (error) {
+      this.logger.error(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+      return CommandStatus.ESME_RSYSERR;
+    }
+  }
+}
+
+function listenOn(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: Server | undefined): Promise<void> {
+  if (server === undefined || !server.listening) return Promise.resolve();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
