@@ -96,7 +96,7 @@ export class MessageQueries {
       const byId = pdu.message_id !== '';
       if (!byId && (pdu.source_addr === '' || pdu.destination_addr === ''))
         return CommandStatus.ESME_RCANCELFAIL;
-      const rows = (await tx.query<MessageRow[]>(
+      const rows = await tx.query<MessageRow[]>(
         byId
           ? `SELECT id, status, final, source_addr, destination_addr, reservation_id, provider_id, provider_message_id
              FROM messages WHERE id = $1 AND tenant_id = $2 FOR UPDATE`
@@ -104,7 +104,7 @@ export class MessageQueries {
              FROM messages WHERE tenant_id = $2 AND source_addr = $3 AND destination_addr = $4
                AND status IN ('accepted', 'scheduled') FOR UPDATE`,
         byId ? [pdu.message_id, tenantId] : [null, tenantId, pdu.source_addr, pdu.destination_addr],
-      )) as MessageRow[];
+      );
       const targets = rows.filter(
         (row) =>
           (pdu.source_addr === '' || row.source_addr === pdu.source_addr) &&
