@@ -1,9 +1,10 @@
 import { useTestDatabase } from '@app/testing';
+import type { EntityManager } from 'typeorm';
 import { InsufficientFundsError } from './billing.errors';
 import { LedgerRepository } from './ledger.repository';
 import type { BatchResult, ReservationReceipt } from './ledger.types';
 import { reconcile } from './reconciliation';
-import { createAccount, reserveRequest } from './test-fixtures';
+import { createAccount, reserveRequest } from './testing/ledger-fixtures';
 
 // Generous: 1,000 transactions on one hot row take seconds on a loaded machine; nothing here asserts on time.
 jest.setTimeout(60_000);
@@ -41,10 +42,18 @@ describe('LedgerRepository under concurrency (Postgres, 50 connections)', () => 
     fastLedger = new LedgerRepository(db.dataSource, { fastPathMinBatch: 1 });
     lockedLedger = new LedgerRepository(db.dataSource, { fastPathMinBatch: Number.MAX_SAFE_INTEGER });
   });
-  const batchPaths = (): [string, LedgerRepository][] => [
-    ['fast path', fastLedger],
-    ['locked path', lockedLedger],
-  ];
+  const ledgerFor = (path: string): LedgerRepository => (path === 'fast path' ? fastLedger : lockedLedger);
+  /** Runs `run` on chunks of `size` items, each chunk in its own transaction, all at once; results in order. */
+  const concurrently = async <T, R>(
+    items: readonly T[],
+    size: number,
+    run: (manager: EntityManager, batch: T[]) => Promise<R[]>,
+  ): Promise<R[]> =>
+    (
+      await Promise.all(
+        chunk(items, size).map((batch) => db.dataSource.transaction((manager) => run(manager, batch))),
+      )
+    ).flat();
 
   it('1,000 concurrent single reservations against money for exactly 500: 500 succeed, then posting all empties it', async () => {
     const account = await createAccount(ledger, db.dataSource, { balance: 500n * PRICE });
@@ -69,14 +78,10 @@ describe('LedgerRepository under concurrency (Postgres, 50 connections)', () => 
       available: 0n,
     });
 
-    await Promise.all(
-      chunk(reserved, 10).map((receipts) =>
-        db.dataSource.transaction((manager) =>
-          ledger.postBatch(
-            manager,
-            receipts.map((receipt) => ({ reservationId: receipt.reservationId })),
-          ),
-        ),
+    await concurrently(reserved, 10, (manager, receipts) =>
+      ledger.postBatch(
+        manager,
+        receipts.map((receipt) => ({ reservationId: receipt.reservationId })),
       ),
     );
     expect(await ledger.getAccount(db.dataSource.manager, account.id)).toMatchObject({
@@ -88,18 +93,14 @@ describe('LedgerRepository under concurrency (Postgres, 50 connections)', () => 
   it.each(['fast path', 'locked path'])(
     'concurrent batches (%s) against money for exactly 500 of 1,000 messages: 500 succeed',
     async (path) => {
-      const ledger = new Map(batchPaths()).get(path) as LedgerRepository;
+      const ledger = ledgerFor(path);
       const account = await createAccount(ledger, db.dataSource, { balance: 500n * PRICE });
       const requests = Array.from({ length: 1_000 }, (_, n) =>
         reserveRequest(account, `batch-${path}-${n}`, PRICE),
       );
-      const results = (
-        await Promise.all(
-          chunk(requests, 40).map((batch) =>
-            db.dataSource.transaction((manager) => ledger.reserveBatch(manager, batch)),
-          ),
-        )
-      ).flat();
+      const results = await concurrently(requests, 40, (manager, batch) =>
+        ledger.reserveBatch(manager, batch),
+      );
       expect(results.filter((result) => result.ok)).toHaveLength(500);
       expect(results.filter((result) => !result.ok && result.reason === 'INSUFFICIENT_FUNDS')).toHaveLength(
         500,
@@ -109,18 +110,12 @@ describe('LedgerRepository under concurrency (Postgres, 50 connections)', () => 
 
       const receipts = results.flatMap((result) => (result.ok ? [result] : []));
       // Every reservation twice, from different concurrent batches: each is still posted exactly once.
-      const postResults = (
-        await Promise.all(
-          chunk(shuffled([...receipts, ...receipts], 7), 25).map((batch) =>
-            db.dataSource.transaction((manager) =>
-              ledger.postBatch(
-                manager,
-                batch.map((receipt) => ({ reservationId: receipt.reservationId })),
-              ),
-            ),
-          ),
-        )
-      ).flat();
+      const postResults = await concurrently(shuffled([...receipts, ...receipts], 7), 25, (manager, batch) =>
+        ledger.postBatch(
+          manager,
+          batch.map((receipt) => ({ reservationId: receipt.reservationId })),
+        ),
+      );
       expect(postResults.every((result) => result.ok)).toBe(true);
       expect(postResults.filter((result) => result.ok && !result.replayed)).toHaveLength(500);
       expect(await ledger.getAccount(db.dataSource.manager, account.id)).toMatchObject({
@@ -133,7 +128,7 @@ describe('LedgerRepository under concurrency (Postgres, 50 connections)', () => 
   it.each(['fast path', 'locked path'])(
     'concurrent batches (%s) mixing five accounts in random order neither deadlock nor overdraw any of them',
     async (path) => {
-      const ledger = new Map(batchPaths()).get(path) as LedgerRepository;
+      const ledger = ledgerFor(path);
       const accounts = await Promise.all(
         Array.from({ length: 5 }, () => createAccount(ledger, db.dataSource, { balance: 100n * PRICE })),
       );
@@ -143,13 +138,9 @@ describe('LedgerRepository under concurrency (Postgres, 50 connections)', () => 
         ),
         11,
       );
-      const results: BatchResult<ReservationReceipt>[] = (
-        await Promise.all(
-          chunk(requests, 50).map((batch) =>
-            db.dataSource.transaction((manager) => ledger.reserveBatch(manager, batch)),
-          ),
-        )
-      ).flat();
+      const results: BatchResult<ReservationReceipt>[] = await concurrently(requests, 50, (manager, batch) =>
+        ledger.reserveBatch(manager, batch),
+      );
       for (const account of accounts) {
         const accepted = results.filter((result) => result.ok && result.accountId === account.id);
         expect(accepted).toHaveLength(100);
@@ -161,7 +152,7 @@ describe('LedgerRepository under concurrency (Postgres, 50 connections)', () => 
   it.each(['fast path', 'locked path'])(
     'the same key reserved by 20 concurrent callers (%s) is written once and replayed 19 times',
     async (path) => {
-      const ledger = new Map(batchPaths()).get(path) as LedgerRepository;
+      const ledger = ledgerFor(path);
       const account = await createAccount(ledger, db.dataSource, { balance: 100n * PRICE });
       const receipts = await Promise.all(
         Array.from({ length: 20 }, () =>

@@ -4,7 +4,7 @@ import { BillingError } from './billing.errors';
 import { LedgerRepository } from './ledger.repository';
 import type { AccountSnapshot, ReserveRequest } from './ledger.types';
 import { reconcile } from './reconciliation';
-import { createAccount } from './test-fixtures';
+import { createAccount } from './testing/ledger-fixtures';
 
 /*
  * Model-based test: random sequences of top-up / adjust / reserve / reserveBatch / post / void / expiry sweep /

@@ -12,7 +12,7 @@ import {
 import { LedgerRepository } from './ledger.repository';
 import { marginReport } from './margin-report';
 import { reconcile } from './reconciliation';
-import { createAccount, createTenant, ensureProvider, reserveRequest } from './test-fixtures';
+import { createAccount, createTenant, ensureProvider, reserveRequest } from './testing/ledger-fixtures';
 
 describe('LedgerRepository (Postgres)', () => {
   const db = useTestDatabase();

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { useTestDatabase } from '@app/testing';
 import { LedgerRepository } from './ledger.repository';
 import { formatReconciliation, reconcile } from './reconciliation';
-import { createAccount, reserveRequest } from './test-fixtures';
+import { createAccount, reserveRequest } from './testing/ledger-fixtures';
 
 const execFileAsync = promisify(execFile);
 const ROOT = join(__dirname, '..', '..', '..');

@@ -47,9 +47,7 @@ export class LedgerEntryEntity {
   @Column({ type: 'uuid' })
   account_id!: string;
 
-  // Checked at commit: the check's FOR KEY SHARE lock then finds the account row already locked by the same
-  // transaction's balance update, instead of joining other writers' locks in a multixact (which deadlocked
-  // concurrent batch reservations rolled back to a savepoint).
+  // Checked at commit, as FK_reservations_account is (see ReservationEntity.account).
   @ManyToOne(() => AccountEntity, { onDelete: 'RESTRICT', deferrable: 'INITIALLY DEFERRED' })
   @JoinColumn({ name: 'account_id', foreignKeyConstraintName: 'FK_ledger_entries_account' })
   account?: AccountEntity;

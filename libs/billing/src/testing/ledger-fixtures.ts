@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { LedgerRepository } from './ledger.repository';
-import type { AccountSnapshot, ReserveRequest } from './ledger.types';
+import type { LedgerRepository } from '../ledger.repository';
+import type { AccountSnapshot, ReserveRequest } from '../ledger.types';
 
 /*
  * Builders shared by the billing int-specs (not exported from the library).
