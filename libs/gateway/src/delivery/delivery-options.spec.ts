@@ -29,6 +29,14 @@ describe('delivery options', () => {
     });
   });
 
+  it('refuse a lease that does not outlast the response timer', () => {
+    expect(() =>
+      deliveryOptionsFromConfig(
+        loadConfig({ DELIVERY_LEASE_MS: '30000', SMPP_RESPONSE_TIMEOUT_MS: '30000' }),
+      ),
+    ).toThrow(DeliveryConfigError);
+  });
+
   it('refuse contradictions with DeliveryConfigError', () => {
     const bad: Array<Partial<DeliveryOptions>> = [
       { retryMinMs: 700_000 },

@@ -37,7 +37,16 @@ export interface DeliveryOptions {
   readonly registry?: Registry;
 }
 
+/**
+ * Throws DeliveryConfigError when DELIVERY_LEASE_MS does not exceed SMPP_RESPONSE_TIMEOUT_MS: a row claimed for a
+ * deliver_sm must stay claimed until that deliver_sm has been answered or has timed out.
+ */
 export function deliveryOptionsFromConfig(config: AppConfig): DeliveryOptions {
+  if (config.deliveryLeaseMs <= config.smppResponseTimeoutMs) {
+    throw new DeliveryConfigError(
+      `DELIVERY_LEASE_MS (${config.deliveryLeaseMs}) must exceed SMPP_RESPONSE_TIMEOUT_MS (${config.smppResponseTimeoutMs})`,
+    );
+  }
   return {
     retentionMs: config.deliveryRetentionHours * 3_600_000,
     retryMinMs: config.deliveryRetryMinMs,
