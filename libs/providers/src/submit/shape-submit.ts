@@ -9,7 +9,7 @@ import {
   type MessagePart,
   type SubmitSm,
 } from '@app/smpp';
-import { ProviderInputError } from '../errors';
+import { ProviderInputError, type ProviderInputErrorCode } from '../errors';
 import type { OutboundMessage } from '../message';
 import type { ProviderProfile } from '../profile';
 import { shapeDestination, shapeSource, type SmppAddress } from './address';
@@ -292,31 +292,51 @@ function referenceFromId(id: string): number {
   return hash;
 }
 
+/** Rejects what the shaper cannot work with, with the rule it breaks (never a TypeError deeper down). */
 function validateMessage(message: OutboundMessage, now: Date): void {
-  const invalid = (code: ConstructorParameters<typeof ProviderInputError>[0], text: string) => {
-    throw new ProviderInputError(code, text);
-  };
-  if (typeof message.id !== 'string' || message.id.length === 0)
-    invalid('invalid-message', 'message id is empty');
-  if (!validDate(now)) invalid('invalid-time', 'options.now is not a valid Date');
-  for (const [name, value] of [
-    ['scheduleAt', message.scheduleAt],
-    ['validUntil', message.validUntil],
-  ] as const) {
-    if (value !== undefined && !validDate(value)) invalid('invalid-time', `${name} is not a valid Date`);
-  }
-  const { dataCoding } = message;
-  if (dataCoding !== undefined && (!Number.isInteger(dataCoding) || dataCoding < 0 || dataCoding > 0xff)) {
-    invalid('invalid-message', `data_coding ${dataCoding} is not an octet`);
-  }
-  const { body } = message;
-  if (body.kind === 'text' && typeof body.text !== 'string')
-    invalid('invalid-body', 'text body is not a string');
-  if (body.kind === 'binary' && !Buffer.isBuffer(body.octets))
-    invalid('invalid-body', 'binary body is not a Buffer');
-  if (body.kind !== 'text' && body.kind !== 'binary')
-    invalid('invalid-body', 'body is neither text nor binary');
+  const problem = messageProblem(message, now);
+  if (problem !== undefined) throw new ProviderInputError(problem[0], problem[1]);
 }
+
+function messageProblem(message: OutboundMessage, now: Date): [ProviderInputErrorCode, string] | undefined {
+  if (typeof message.id !== 'string' || message.id.length === 0)
+    return ['invalid-message', 'message id is empty'];
+  if (!validDate(now)) return ['invalid-time', 'options.now is not a valid Date'];
+  if (message.scheduleAt !== undefined && !validDate(message.scheduleAt)) {
+    return ['invalid-time', 'scheduleAt is not a valid Date'];
+  }
+  if (message.validUntil !== undefined && !validDate(message.validUntil)) {
+    return ['invalid-time', 'validUntil is not a valid Date'];
+  }
+  const { dataCoding, source, destination, body, tlvs } = message;
+  if (dataCoding !== undefined && (!Number.isInteger(dataCoding) || dataCoding < 0 || dataCoding > 0xff)) {
+    return ['invalid-message', `data_coding ${dataCoding} is not an octet`];
+  }
+  if (!SOURCE_TYPES.has((source as { type?: unknown } | undefined)?.type)) {
+    return ['invalid-source', 'source must be alphanumeric, number or account-default'];
+  }
+  if (
+    (source.type === 'alphanumeric' && typeof source.value !== 'string') ||
+    (source.type === 'number' && typeof source.number !== 'string')
+  ) {
+    return ['invalid-source', 'source address is not a string'];
+  }
+  if (typeof destination?.number !== 'string')
+    return ['invalid-destination', 'destination number is not a string'];
+  if (
+    body?.kind === 'text'
+      ? typeof body.text !== 'string'
+      : body?.kind !== 'binary' || !Buffer.isBuffer(body.octets)
+  ) {
+    return ['invalid-body', 'body must be text (a string) or binary (a Buffer)'];
+  }
+  if (tlvs !== undefined && !tlvs.every((tlv) => Number.isInteger(tlv?.tag) && Buffer.isBuffer(tlv.value))) {
+    return ['invalid-message', 'each TLV needs an integer tag and a Buffer value'];
+  }
+  return undefined;
+}
+
+const SOURCE_TYPES: ReadonlySet<unknown> = new Set(['alphanumeric', 'number', 'account-default']);
 
 function validDate(value: unknown): value is Date {
   return value instanceof Date && !Number.isNaN(value.getTime());
