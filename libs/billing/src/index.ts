@@ -31,7 +31,6 @@ export type {
   VoidRequest,
 } from './ledger.types';
 export { marginReport } from './margin-report';
-export { formatMoney, InvalidMoneyError, MICROS_PER_UNIT, parseMoney } from './money';
 export { MAX_SEGMENTS, rateMessage } from './rating';
 export {
   formatReconciliation,
