@@ -3,6 +3,7 @@ import { ProviderInputError } from '../errors';
 import type { OutboundMessage } from '../message';
 import type { ProviderEndpoint, ProviderProfile } from '../profile';
 import type { ShapeSubmitOptions } from '../submit/options';
+import { SMPP34_BIND, SMPP_ADDRESSING } from './defaults';
 import { GATEWAYAPI_SMS_ERRORS, gatewayApiSmsErrorCode } from './gatewayapi-sms-errors';
 import { textTlv } from './tlv-values';
 
@@ -47,15 +48,13 @@ export const GATEWAYAPI_PROFILE: ProviderProfile = {
   name: 'GatewayAPI',
   sources: ['001_8516fa0ae7d3550c.txt', '002_7c9d3076d1b57ca6.txt'],
   connection: {
+    ...SMPP34_BIND,
     endpoints: endpoints('com'),
     // "If you use our EU setup, replace the .com part with .eu."
     regions: { eu: endpoints('eu') },
     tls: 'optional',
     // "We recommend connecting to two hosts ... only one host is restarted at a time."
     endpointStrategy: 'spread',
-    interfaceVersion: 0x34,
-    systemType: '',
-    allowLongPassword: false,
     ipAllowList: 'unknown',
   },
   session: {
@@ -80,13 +79,9 @@ export const GATEWAYAPI_PROFILE: ProviderProfile = {
   // "We would recommend using the TLV field dest_addr_subunit"; multipart flash is not documented.
   flash: { method: 'dest-addr-subunit', multipart: false },
   address: {
-    internationalFormat: 'digits',
-    destination: { ton: 1, npi: 1 },
+    ...SMPP_ADDRESSING,
     // "Only TON values of 0 and 1 are supported for destination addresses. 0 will be interpreted as 1."
     acceptedDestinationTons: [0, 1],
-    internationalSource: { ton: 1, npi: 1 },
-    alphanumericSource: { ton: 5, npi: 0 },
-    accountDefaultSource: false,
   },
   tlvs: {
     submitTags: [

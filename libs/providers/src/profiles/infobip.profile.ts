@@ -4,6 +4,7 @@ import { NUMBER_LOOKUP_TLV_DEFINITIONS } from '../infobip/number-lookup';
 import type { OutboundMessage } from '../message';
 import type { ProviderProfile } from '../profile';
 import type { ShapeSubmitOptions } from '../submit/options';
+import { SMPP34_BIND, SMPP_ADDRESSING } from './defaults';
 import { INFOBIP_GSM_ERRORS } from './infobip-gsm-errors';
 import { textTlv } from './tlv-values';
 
@@ -44,11 +45,9 @@ export const INFOBIP_PROFILE: ProviderProfile = {
       { role: 'tls', host: 'smpp2.infobip.com', port: 8887, tls: true },
     ],
     // Data-centre hosts (smpp-id1.infobip.com for Indonesian accounts) depend on the account: configuration.
-    regions: {},
     tls: 'optional',
     endpointStrategy: 'failover',
-    interfaceVersion: 0x34,
-    systemType: '',
+    ...SMPP34_BIND,
     allowLongPassword: true,
     ipAllowList: 'optional',
   },
@@ -78,13 +77,8 @@ export const INFOBIP_PROFILE: ProviderProfile = {
   },
   // "Long SMS feature is not supported for Flash notifications."
   flash: { method: 'data-coding', multipart: false },
-  address: {
-    internationalFormat: 'digits',
-    destination: { ton: 1, npi: 1 },
-    internationalSource: { ton: 1, npi: 1 },
-    alphanumericSource: { ton: 5, npi: 0 },
-    accountDefaultSource: false,
-  },
+  // TON/NPI rules are not stated (providers.md §1.4): [policy] SMPP's convention.
+  address: SMPP_ADDRESSING,
   tlvs: {
     submitTags: [InfobipTlv.shortenUrl, InfobipTlv.customDomain, InfobipTlv.removeProtocol],
     vendorTlvs: [

@@ -1,5 +1,6 @@
 import { EMPTY_ERROR_TABLE } from '../dlr/provider-error-table';
 import type { ProviderProfile } from '../profile';
+import { SMPP34_BIND, SMPP_ADDRESSING } from './defaults';
 
 /** LabsMobile, from "Sending SMS using the SMPP protocol" (004_*.txt); [policy] values from providers.md §4. */
 export const LABSMOBILE_PROFILE: ProviderProfile = {
@@ -9,12 +10,9 @@ export const LABSMOBILE_PROFILE: ProviderProfile = {
   connection: {
     // The seed says only "IP or domain of the SMPP server"; the host is from LM-WEB.
     endpoints: [{ role: 'primary', host: 'smpp.labsmobile.com', port: 2775, tls: false }],
-    regions: {},
+    ...SMPP34_BIND,
     tls: 'unknown',
     endpointStrategy: 'failover',
-    interfaceVersion: 0x34,
-    systemType: '',
-    allowLongPassword: false,
     // Activation needs the "IP address of the server that will make the SMPP connections".
     ipAllowList: 'required',
   },
@@ -43,14 +41,8 @@ export const LABSMOBILE_PROFILE: ProviderProfile = {
     concatenation: 'udh8',
   },
   flash: { method: 'unsupported', multipart: false },
-  address: {
-    // The sample receipt shows the handset as 573137464378: international digits, no '+'.
-    internationalFormat: 'digits',
-    destination: { ton: 1, npi: 1 },
-    internationalSource: { ton: 1, npi: 1 },
-    alphanumericSource: { ton: 5, npi: 0 },
-    accountDefaultSource: false,
-  },
+  // Not documented; the sample receipt shows the handset as 573137464378 (digits, no '+'): [policy] SMPP's convention.
+  address: SMPP_ADDRESSING,
   tlvs: { submitTags: [], vendorTlvs: [] },
   // Sample ids 68090a534e551 and 6809168bddf6b: 13 lowercase hex digits.
   messageId: { format: 'hex', example: '68090a534e551' },

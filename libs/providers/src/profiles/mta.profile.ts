@@ -1,6 +1,7 @@
 import { decide } from '../action';
 import { EMPTY_ERROR_TABLE } from '../dlr/provider-error-table';
 import type { ProviderProfile } from '../profile';
+import { SMPP34_BIND } from './defaults';
 
 /** Mobile Text Alerts, from its "SMPP Server" page (003_*.txt); [policy] values from providers.md §3. */
 export const MTA_PROFILE: ProviderProfile = {
@@ -9,14 +10,11 @@ export const MTA_PROFILE: ProviderProfile = {
   sources: ['003_f413199034748f1e.txt'],
   connection: {
     endpoints: [{ role: 'tls', host: 'smpp.mobile-text-alerts.com', port: 2776, tls: true }],
-    regions: {},
+    // "SMPP v5.0 (backwards compatible with v3.4)": we bind as 3.4.
+    ...SMPP34_BIND,
     // "TLS is required. Plain-text TCP connections are not accepted."
     tls: 'required',
     endpointStrategy: 'failover',
-    // "SMPP v5.0 (backwards compatible with v3.4)": we bind as 3.4.
-    interfaceVersion: 0x34,
-    systemType: '',
-    allowLongPassword: false,
     ipAllowList: 'unknown',
   },
   session: {
