@@ -101,9 +101,9 @@ export class MessageQueries {
           ? `SELECT id, status, final, source_addr, destination_addr, reservation_id, provider_id, provider_message_id
              FROM messages WHERE id = $1 AND tenant_id = $2 FOR UPDATE`
           : `SELECT id, status, final, source_addr, destination_addr, reservation_id, provider_id, provider_message_id
-             FROM messages WHERE tenant_id = $2 AND source_addr = $3 AND destination_addr = $4
+             FROM messages WHERE tenant_id = $1 AND source_addr = $2 AND destination_addr = $3
                AND status IN ('accepted', 'scheduled') FOR UPDATE`,
-        byId ? [pdu.message_id, tenantId] : [null, tenantId, pdu.source_addr, pdu.destination_addr],
+        byId ? [pdu.message_id, tenantId] : [tenantId, pdu.source_addr, pdu.destination_addr],
       );
       const targets = rows.filter(
         (row) =>

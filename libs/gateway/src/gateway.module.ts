@@ -1,0 +1,71 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import type { RoutePlanner } from './accept/accept-service';
+import type { UpstreamCanceller } from './messages/message-queries';
+import { Gateway, gatewaySettingsFromConfig } from './server/gateway';
+
+export interface GatewayModuleOptions {
+  /** Routing for the accept path; default: an empty Router (no routes until a routing table is loaded). */
+  readonly router?: RoutePlanner;
+  readonly upstreamCanceller?: UpstreamCanceller;
+}
+
+const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
+
+/** Starts the gateway when the application boots; stops it gracefully (unbind, drain) on shutdown. */
+class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Gateway');
+
+  constructor(@Inject(Gateway) private readonly gateway: Gateway) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.gateway.start();
+  }
+
+  async onApplicationShutdown(signal?: string): Promise<void> {
+    this.logger.log(`stopping SMPP gateway${signal ? ` (${signal})` : ''}: unbinding tenants`);
+    await this.gateway.stop();
+  }
+}
+
+/**
+ * The ESME-facing SMPP server as a Nest module. Needs ConfigModule and DatabaseModule (a DataSource) in the
+ * application; exports the Gateway.
+ */
+@Module({})
+export class GatewayModule {
+  static forRoot(options: GatewayModuleOptions = {}): DynamicModule {
+    return {
+      module: GatewayModule,
+      providers: [
+        { provide: GATEWAY_OPTIONS, useValue: options },
+        {
+          provide: Gateway,
+          inject: [APP_CONFIG, DataSource, GATEWAY_OPTIONS],
+          useFactory: (config: AppConfig, dataSource: DataSource, moduleOptions: GatewayModuleOptions) =>
+            new Gateway(
+              gatewaySettingsFromConfig(config),
+              {
+                dataSource,
+                ...(moduleOptions.router ? { router: moduleOptions.router } : {}),
+                ...(moduleOptions.upstreamCanceller
+                  ? { upstreamCanceller: moduleOptions.upstreamCanceller }
+                  : {}),
+              },
+              config,
+            ),
+        },
+        GatewayLifecycle,
+      ],
+      exports: [Gateway],
+    };
+  }
+}
