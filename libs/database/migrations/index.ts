@@ -6,6 +6,7 @@ import { Billing1795318462568 } from './1795318462568-Billing';
 import { Gateway1795319665113 } from './1795319665113-Gateway';
 import { TenantDeliveries1795320000000 } from './1795320000000-TenantDeliveries';
 import { BillingDeferredAccountKeys1795320060000 } from './1795320060000-BillingDeferredAccountKeys';
+import { Connectors1795320467593 } from './1795320467593-Connectors';
 
 export const MIGRATIONS = [
   Base1763800000000,
@@ -14,4 +15,5 @@ export const MIGRATIONS = [
   Gateway1795319665113,
   TenantDeliveries1795320000000,
   BillingDeferredAccountKeys1795320060000,
+  Connectors1795320467593,
 ];

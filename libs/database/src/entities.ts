@@ -15,6 +15,10 @@ import { TenantDeliveryEntity } from './entities/tenant-delivery.entity';
 import { MessageEntity } from './entities/message.entity';
 import { OutboxEntity } from './entities/outbox.entity';
 import { TenantCredentialEntity } from './entities/tenant-credential.entity';
+import { AttemptEntity } from './entities/attempt.entity';
+import { MoNumberEntity } from './entities/mo-number.entity';
+import { NumberLookupEntity } from './entities/number-lookup.entity';
+import { ParkedDlrEntity } from './entities/parked-dlr.entity';
 
 export const ENTITIES = [
   TenantEntity,
@@ -32,6 +36,10 @@ export const ENTITIES = [
   OutboxEntity,
   TenantDeliveryEntity,
   TenantDeliveryLeaseEntity,
+  AttemptEntity,
+  ParkedDlrEntity,
+  MoNumberEntity,
+  NumberLookupEntity,
 ];
 
 export { ProviderEntity, TenantEntity };
@@ -51,3 +59,8 @@ export * from './entities/tenant-credential.entity';
 export { TenantDeliveryEntity, TenantDeliveryLeaseEntity };
 export * from './entities/tenant-delivery.entity';
 export * from './entities/tenant-delivery-lease.entity';
+export { AttemptEntity, MoNumberEntity, NumberLookupEntity, ParkedDlrEntity };
+export * from './entities/attempt.entity';
+export * from './entities/mo-number.entity';
+export * from './entities/number-lookup.entity';
+export * from './entities/parked-dlr.entity';
