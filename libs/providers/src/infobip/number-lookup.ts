@@ -3,15 +3,16 @@ import {
   findTlv,
   tlvInteger,
   tlvString,
-  type DeliverSm,
   type SubmitSm,
   type VendorTlvDefinition,
 } from '@app/smpp';
 import { ProviderInputError } from '../errors';
 import { parseDeliver, type DeliverSmInput, type InboundDlr } from '../dlr/parse-deliver';
 import type { PhoneNumber } from '../message';
-import type { ProviderProfile } from '../profile';
+import type { FeatureProfile, ProviderProfile } from '../profile';
 import { shapeDestination } from '../submit/address';
+
+type NumberLookupBind = NonNullable<FeatureProfile['numberLookup']>;
 
 /**
  * Infobip Number Lookup TLVs on the answering deliver_sm (000_*.txt, "Number lookup"). Infobip types
@@ -92,13 +93,11 @@ export interface NumberLookupResult {
 const TEXT_FIELDS = ['imsi', 'msc', 'hlr', 'orn', 'pon', 'ron', 'roc', 'mccmnc'] as const;
 
 /** The bind for Number Lookup: the account's own credentials with system_type HLR (000_*.txt). */
-export function numberLookupBind(profile: ProviderProfile): {
-  systemType: string;
-  bindType: 'transceiver' | 'receiver' | 'transmitter';
-} {
+export function numberLookupBind(profile: ProviderProfile): NumberLookupBind {
   const lookup = profile.features.numberLookup;
-  if (lookup === undefined)
+  if (lookup === undefined) {
     throw new ProviderInputError('invalid-message', `${profile.name} has no Number Lookup`);
+  }
   return lookup;
 }
 
@@ -115,10 +114,7 @@ export function numberLookupSubmit(destination: PhoneNumber, profile: ProviderPr
 }
 
 /** The answer to a Number Lookup request (a deliver_sm on the HLR bind). */
-export function parseNumberLookup(
-  pdu: DeliverSmInput & Pick<DeliverSm, 'tlvs'>,
-  profile: ProviderProfile,
-): NumberLookupResult {
+export function parseNumberLookup(pdu: DeliverSmInput, profile: ProviderProfile): NumberLookupResult {
   const inbound = parseDeliver(pdu, profile);
   if (inbound.kind !== 'dlr') {
     throw new ProviderInputError('invalid-deliver', 'a Number Lookup answer is a receipt (esm_class 0x04)');

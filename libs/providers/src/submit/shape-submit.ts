@@ -84,6 +84,10 @@ export function shapeSubmit(
   validateMessage(message, options.now);
   const { now } = options;
 
+  const source = shapeSource(message.source, profile);
+  if ('unsupported' in source) return { kind: 'reroute', reason: source.unsupported };
+  const destination = shapeDestination(message.destination, profile);
+
   const scheduleAt =
     message.scheduleAt !== undefined && message.scheduleAt > now ? message.scheduleAt : undefined;
   if (scheduleAt !== undefined && profile.scheduling.schedule === 'hold') {
@@ -96,10 +100,6 @@ export function shapeSubmit(
   if (message.validUntil !== undefined && message.validUntil <= now) {
     return { kind: 'expired', reason: `validity ended at ${message.validUntil.toISOString()}` };
   }
-
-  const source = shapeSource(message.source, profile);
-  if ('unsupported' in source) return { kind: 'reroute', reason: source.unsupported };
-  const destination = shapeDestination(message.destination, profile);
 
   const body = shapeBody(message, profile, options);
   if ('reroute' in body) return { kind: 'reroute', reason: body.reroute };
@@ -114,11 +114,11 @@ export function shapeSubmit(
   const { tlvs: messageTlvs, dropped } = messageLevelTlvs(message, profile, options);
   if (body.flash === 'dest-addr-subunit') messageTlvs.push(flashSubunitTlv());
 
-  const validity = message.validUntil !== undefined && profile.scheduling.validity === 'relative';
+  const sentValidity = profile.scheduling.validity === 'relative' ? message.validUntil : undefined;
   const fields = {
     ...addressFields(source, destination),
     schedule_delivery_time: scheduleAt === undefined ? '' : relativeTime(scheduleAt, now, 'schedule'),
-    validity_period: validity ? relativeTime(message.validUntil!, now, 'validity') : '',
+    validity_period: sentValidity === undefined ? '' : relativeTime(sentValidity, now, 'validity'),
     registered_delivery: options.requestDeliveryReceipt === false ? 0 : RECEIPT_ON_FINAL_OUTCOME,
     data_coding: body.dataCoding,
   };
@@ -140,7 +140,7 @@ export function shapeSubmit(
     droppedTlvTags: dropped,
     notes: body.notes,
   };
-  if (message.validUntil !== undefined && !validity) shaped.expiresAt = message.validUntil;
+  if (message.validUntil !== undefined && sentValidity === undefined) shaped.expiresAt = message.validUntil;
   return shaped;
 }
 
