@@ -298,6 +298,19 @@ describe('decodePdu', () => {
     expect(decodeError(frame(CommandId.deliver_sm, long)).command_status).toBe(S.ESME_RINVPARLEN);
   });
 
+  it('accepts a text user_message_reference as GatewayAPI echoes it, and refuses one over 65 octets', () => {
+    const reference = Buffer.from('ORDER-2024-000123456789', 'latin1');
+    const pdu = decodePdu(
+      frame(CommandId.deliver_sm, submitBody({ tail: tlv(Tlv.user_message_reference, reference) })),
+    );
+    expect(pdu.tlvs).toEqual([{ tag: Tlv.user_message_reference, value: reference }]);
+    expect(
+      encodePdu(createPdu('deliver_sm', { tlvs: [{ tag: Tlv.user_message_reference, value: reference }] })),
+    ).toBeInstanceOf(Buffer);
+    const tooLong = submitBody({ tail: tlv(Tlv.user_message_reference, Buffer.alloc(66, 0x41)) });
+    expect(decodeError(frame(CommandId.deliver_sm, tooLong)).command_status).toBe(S.ESME_RINVPARLEN);
+  });
+
   it('keeps an unknown TLV of any length, empty included', () => {
     const pdu = decodePdu(
       frame(

@@ -113,7 +113,10 @@ const STANDARD_LAYOUT: Record<TlvName, StandardLayout> = {
   privacy_indicator: ['int8'],
   source_subaddress: ['octets', 2, 23],
   dest_subaddress: ['octets', 2, 23],
-  user_message_reference: ['int16'],
+  // SPEC §5.3.2.17 gives a 2-octet integer, but GatewayAPI takes and echoes a text reference of up to
+  // 20+ characters in this TLV (seeds 001/002: the DLR's `text:` holds its first 20 characters). Accept
+  // 2..65 octets; a 2-octet value still reads as the spec's integer.
+  user_message_reference: ['octets', 2, 65],
   user_response_code: ['int8'],
   source_port: ['int16'],
   destination_port: ['int16'],
