@@ -11,15 +11,15 @@ export class Gateway1795319665113 implements MigrationInterface {
       `CREATE TABLE "messages" ("id" text NOT NULL, "tenant_id" uuid NOT NULL, "system_id" text NOT NULL, "group_id" text NOT NULL, "part_no" integer NOT NULL DEFAULT '1', "part_total" integer NOT NULL DEFAULT '1', "status" text NOT NULL, "final" boolean NOT NULL DEFAULT false, "source_addr" text NOT NULL, "source_addr_ton" smallint NOT NULL, "source_addr_npi" smallint NOT NULL, "destination_addr" text NOT NULL, "dest_addr_ton" smallint NOT NULL, "dest_addr_npi" smallint NOT NULL, "esm_class" smallint NOT NULL, "protocol_id" smallint NOT NULL, "priority_flag" smallint NOT NULL, "registered_delivery" smallint NOT NULL, "data_coding" smallint NOT NULL, "short_message" bytea NOT NULL, "tlvs" jsonb NOT NULL DEFAULT '[]', "user_message_reference" integer, "dlr_text" text NOT NULL DEFAULT '', "segments" integer NOT NULL, "schedule_at" TIMESTAMP WITH TIME ZONE, "expires_at" TIMESTAMP WITH TIME ZONE, "route" jsonb NOT NULL DEFAULT '[]', "reservation_id" uuid, "provider_id" text, "provider_message_id" text, "error_code" text, "network_error_code" bytea, "submitted_at" TIMESTAMP WITH TIME ZONE NOT NULL, "done_at" TIMESTAMP WITH TIME ZONE, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "CHK_messages_parts" CHECK ("part_no" >= 1 AND "part_no" <= "part_total"), CONSTRAINT "CHK_messages_status" CHECK ("status" IN ('accepted', 'scheduled', 'queued', 'sent', 'delivered', 'undeliverable', 'expired', 'rejected', 'deleted', 'unknown')), CONSTRAINT "PK_18325f38ae6de43878487eff986" PRIMARY KEY ("id"))`,
     );
     await q.query(
-      `CREATE INDEX "IDX_messages_provider_message" ON "messages" ("provider_id", "provider_message_id")`,
+      `CREATE INDEX "IDX_messages_provider_message" ON "messages" ("provider_id", "provider_message_id") WHERE "provider_message_id" IS NOT NULL`,
     );
     await q.query(
       `CREATE INDEX "IDX_messages_scheduled" ON "messages" ("schedule_at") WHERE "status" = 'scheduled'`,
     );
     await q.query(
-      `CREATE INDEX "IDX_messages_pending" ON "messages" ("status") WHERE "status" IN ('accepted', 'scheduled', 'queued')`,
+      `CREATE INDEX "IDX_messages_pending_expiry" ON "messages" ("expires_at") WHERE "status" IN ('accepted', 'scheduled', 'queued')`,
     );
-    await q.query(`CREATE INDEX "IDX_messages_group" ON "messages" ("group_id")`);
+    await q.query(`CREATE INDEX "IDX_messages_group" ON "messages" ("group_id") WHERE "part_total" > 1`);
     await q.query(`CREATE INDEX "IDX_messages_tenant_submitted" ON "messages" ("tenant_id", "submitted_at")`);
     await q.query(
       `CREATE TABLE "outbox" ("id" BIGSERIAL NOT NULL, "topic" text NOT NULL, "message_id" text, "payload" jsonb NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "published_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_340ab539f309f03bdaa14aa7649" PRIMARY KEY ("id"))`,
@@ -46,7 +46,7 @@ export class Gateway1795319665113 implements MigrationInterface {
     await q.query(`DROP TABLE "outbox"`);
     await q.query(`DROP INDEX "public"."IDX_messages_tenant_submitted"`);
     await q.query(`DROP INDEX "public"."IDX_messages_group"`);
-    await q.query(`DROP INDEX "public"."IDX_messages_pending"`);
+    await q.query(`DROP INDEX "public"."IDX_messages_pending_expiry"`);
     await q.query(`DROP INDEX "public"."IDX_messages_scheduled"`);
     await q.query(`DROP INDEX "public"."IDX_messages_provider_message"`);
     await q.query(`DROP TABLE "messages"`);

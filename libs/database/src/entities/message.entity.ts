@@ -40,11 +40,16 @@ export interface StoredTlv {
   `"status" IN ('accepted', 'scheduled', 'queued', 'sent', 'delivered', 'undeliverable', 'expired', 'rejected', 'deleted', 'unknown')`,
 )
 @Check('CHK_messages_parts', `"part_no" >= 1 AND "part_no" <= "part_total"`)
+// Every index costs each accepted row an insert on the hot path: the ones only some rows need are partial.
 @Index('IDX_messages_tenant_submitted', ['tenant_id', 'submitted_at'])
-@Index('IDX_messages_group', ['group_id'])
-@Index('IDX_messages_pending', ['status'], { where: `"status" IN ('accepted', 'scheduled', 'queued')` })
+@Index('IDX_messages_group', ['group_id'], { where: `"part_total" > 1` })
+@Index('IDX_messages_pending_expiry', ['expires_at'], {
+  where: `"status" IN ('accepted', 'scheduled', 'queued')`,
+})
 @Index('IDX_messages_scheduled', ['schedule_at'], { where: `"status" = 'scheduled'` })
-@Index('IDX_messages_provider_message', ['provider_id', 'provider_message_id'])
+@Index('IDX_messages_provider_message', ['provider_id', 'provider_message_id'], {
+  where: `"provider_message_id" IS NOT NULL`,
+})
 export class MessageEntity {
   @PrimaryColumn({ type: 'text' })
   id!: string;
