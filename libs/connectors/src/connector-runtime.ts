@@ -1,0 +1,660 @@
+import { Logger } from '@nestjs/common';
+import type { RefundPolicy } from '@app/billing';
+import { DEFAULT_REFUND_POLICY, settle, type ProviderFinalState } from '@app/billing';
+import type { DlrEvent, DlrState, MoEvent, RecordDlrResult } from '@app/gateway';
+import {
+  classifyBindResp,
+  classifySubmitResp,
+  nextBindPlan,
+  normaliseMessageId,
+  parseDeliver,
+  registerProviderTlvs,
+  shapeSubmit,
+  submitRespMessageId,
+  type InboundDlr,
+  type InboundMo,
+  type ProviderProfile,
+} from '@app/providers';
+import {
+  CommandStatus,
+  createPdu,
+  messageStateToStat,
+  SmppBindRejectedError,
+  SmppClient,
+  SmppError,
+  type BindType,
+  type DeliverSm,
+  type InboundRequest,
+  type RandomSource,
+  type ReconnectClock,
+  type SmppHost,
+  type SmppSession,
+  type SubmitSm,
+} from '@app/smpp';
+import type { ParkedDlrOutcome } from '@app/database';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConnectorRepository } from './connector.repository';
+import { decideIndeterminate, type IndeterminatePolicy } from './indeterminate-policy';
+import { AdaptiveRate, ConnectorConfigError, TokenBucket, type Clock } from './rate-control';
+import type { AttemptOutcome, SendMessage } from './send-message';
+
+/** What the runtime needs from the gateway's DeliveryService (recordDlr is monotone: one final DLR per message). */
+export interface DeliveryPort {
+  recordDlr(event: DlrEvent, tx?: EntityManager): Promise<RecordDlrResult>;
+  recordMo(event: MoEvent, tx?: EntityManager): Promise<{ deliveryId: string }>;
+}
+
+/** What the runtime needs from libs/billing's LedgerRepository. */
+export interface BillingPort {
+  post(tx: EntityManager, request: { reservationId: string }): Promise<unknown>;
+  void(tx: EntityManager, request: { reservationId: string }): Promise<unknown>;
+}
+
+export interface ConnectorOptions {
+  profile: ProviderProfile;
+  /** Row of `providers`; defaults to the profile id. */
+  providerId?: string;
+  hosts: readonly SmppHost[];
+  systemId: string;
+  password: string;
+  /** Instances of the profile's bind plan to keep bound (capped by the profile's session limit). Default 1. */
+  sessions?: number;
+  /** Contracted submits per second across all sessions. */
+  tps: number;
+  windowSize?: number;
+  responseTimeoutMs?: number;
+  /** How long send() waits for a bound session before handing the message back for rerouting. Default 5 000 ms. */
+  sessionWaitMs?: number;
+  /** RETRY and THROTTLE answers retried on this provider before the decision's `then` applies. Default 3. */
+  maxRetries?: number;
+  indeterminate: IndeterminatePolicy;
+  /** How long an unknown or early receipt stays parked. Default 10 minutes. */
+  parkTtlMs?: number;
+  refundPolicy?: RefundPolicy;
+  dataSource: DataSource;
+  delivery: DeliveryPort;
+  billing?: BillingPort;
+  clock?: Clock;
+  reconnectClock?: ReconnectClock;
+  random?: RandomSource;
+}
+
+export interface ConnectorCounters {
+  submitted: number;
+  accepted: number;
+  rerouted: number;
+  failed: number;
+  throttled: number;
+  indeterminate: number;
+  dlrs: number;
+  dlrsParkedEarly: number;
+  dlrsUnknown: number;
+  dlrsDuplicate: number;
+  mo: number;
+  moUnrouted: number;
+}
+
+export class ConnectorStoppedError extends Error {
+  override readonly name = 'ConnectorStoppedError';
+}
+
+/** No submit_sm_resp for this message (no bound session, or the query/cancel target is unknown). */
+export class ConnectorUnavailableError extends Error {
+  override readonly name = 'ConnectorUnavailableError';
+}
+
+type PartResult =
+  | { kind: 'answered'; attemptId: string; commandStatus: number; providerMessageId: string }
+  | { kind: 'lost'; attemptId: string; reason: string };
+
+const TRANSMITTING: ReadonlySet<BindType | undefined> = new Set(['transmitter', 'transceiver']);
+const SESSION_LOST_ERRORS = new Set(['SESSION_CLOSED', 'RESPONSE_TIMEOUT', 'SESSION_STATE']);
+
+const STAT_TO_STATE: Readonly<Record<string, DlrState>> = {
+  DELIVRD: 'delivered',
+  UNDELIV: 'undeliverable',
+  EXPIRED: 'expired',
+  REJECTD: 'rejected',
+  DELETED: 'deleted',
+  UNKNOWN: 'unknown',
+  ENROUTE: 'enroute',
+  ACCEPTD: 'accepted',
+};
+
+function networkErrorBuffer(dlr: InboundDlr): Buffer | undefined {
+  const code = dlr.networkErrorCode;
+  if (code === undefined) return undefined;
+  const buffer = Buffer.alloc(3);
+  buffer[0] = code.networkType;
+  buffer.writeUInt16BE(code.errorCode & 0xffff, 1);
+  return buffer;
+}
+
+/**
+ * The shared connector runtime: the profile's binds over its hosts, a TPS limit that backs off on throttling,
+ * attempts recorded around every submit_sm, receipts and MO taken in and handed to the gateway's delivery queue.
+ */
+export class ConnectorRuntime {
+  readonly providerId: string;
+  readonly counters: ConnectorCounters = {
+    submitted: 0,
+    accepted: 0,
+    rerouted: 0,
+    failed: 0,
+    throttled: 0,
+    indeterminate: 0,
+    dlrs: 0,
+    dlrsParkedEarly: 0,
+    dlrsUnknown: 0,
+    dlrsDuplicate: 0,
+    mo: 0,
+    moUnrouted: 0,
+  };
+  private readonly logger: Logger;
+  private readonly repository: ConnectorRepository;
+  private readonly clock: Clock;
+  private readonly bucket: TokenBucket;
+  private readonly rate: AdaptiveRate;
+  private clients: SmppClient[] = [];
+  private planIndex = 0;
+  private roundRobin = 0;
+  private inflightSends = 0;
+  private inflightSubmits = 0;
+  private readonly intake = new Set<Promise<void>>();
+  private drainWaiters: Array<() => void> = [];
+  private boundWaiters: Array<() => void> = [];
+  private stopping = false;
+  private downReason: string | undefined;
+
+  constructor(private readonly options: ConnectorOptions) {
+    if (options.hosts.length === 0) throw new ConnectorConfigError('hosts must list at least one host');
+    this.providerId = options.providerId ?? options.profile.id;
+    this.clock = options.clock ?? Date.now;
+    this.repository = new ConnectorRepository(options.dataSource, this.providerId);
+    this.rate = new AdaptiveRate({ maxTps: options.tps }, this.clock);
+    this.bucket = new TokenBucket(options.tps, Math.max(1, Math.ceil(options.tps / 10)), this.clock);
+    this.logger = new Logger(`Connector:${this.providerId}`);
+  }
+
+  /** Why the provider is marked down (a SESSION-class bind refusal), if it is. */
+  get down(): string | undefined {
+    return this.downReason;
+  }
+
+  /** Bound sessions by bind type. */
+  get boundSessions(): SmppSession[] {
+    return this.clients.flatMap((client) => (client.session === undefined ? [] : [client.session]));
+  }
+
+  get bindPlanIndex(): number {
+    return this.planIndex;
+  }
+
+  start(): void {
+    registerProviderTlvs(this.options.profile);
+    this.openClients();
+  }
+
+  /** Resolves once `count` sessions are bound. */
+  async whenBound(count = 1, timeoutMs = 5_000): Promise<void> {
+    const deadline = this.clock() + timeoutMs;
+    while (this.boundSessions.length < count) {
+      if (this.downReason !== undefined) throw new ConnectorUnavailableError(this.downReason);
+      const left = deadline - this.clock();
+      if (left <= 0)
+        throw new ConnectorUnavailableError(`${this.boundSessions.length}/${count} sessions bound`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.min(left, 50));
+        this.boundWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Stops taking messages, waits for sends and receipts in progress, then unbinds every session. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    while (this.inflightSends > 0) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
+    await Promise.all([...this.intake]);
+    await Promise.all(this.clients.map((client) => client.stop()));
+    await Promise.all([...this.intake]);
+  }
+
+  async send(input: SendMessage): Promise<AttemptOutcome> {
+    if (this.stopping) throw new ConnectorStoppedError(`connector ${this.providerId} is stopping`);
+    this.inflightSends++;
+    try {
+      return await this.runSend(input);
+    } finally {
+      this.inflightSends--;
+      if (this.inflightSends === 0) for (const wake of this.drainWaiters.splice(0)) wake();
+    }
+  }
+
+  /** query_sm for a message this connector sent (Mobile Text Alerts); the provider's answer as it came. */
+  async querySm(messageId: string) {
+    const target = await this.upstreamTarget(messageId, 'querySm');
+    return target.session.request(
+      createPdu('query_sm', {
+        message_id: target.providerMessageId,
+        source_addr_ton: target.sourceTon,
+        source_addr_npi: target.sourceNpi,
+        source_addr: target.source,
+      }),
+    );
+  }
+
+  /** cancel_sm for a message this connector sent; true when the provider cancelled it. */
+  async cancelSm(messageId: string): Promise<boolean> {
+    const target = await this.upstreamTarget(messageId, 'cancelSm');
+    const response = await target.session.request(
+      createPdu('cancel_sm', {
+        message_id: target.providerMessageId,
+        source_addr_ton: target.sourceTon,
+        source_addr_npi: target.sourceNpi,
+        source_addr: target.source,
+        dest_addr_ton: target.destinationTon,
+        dest_addr_npi: target.destinationNpi,
+        destination_addr: target.destination,
+      }),
+    );
+    return response.command_status === CommandStatus.ESME_ROK;
+  }
+
+  private async upstreamTarget(messageId: string, feature: 'querySm' | 'cancelSm') {
+    if (!this.options.profile.features[feature]) {
+      throw new ConnectorUnavailableError(`${this.options.profile.name} does not support ${feature}`);
+    }
+    const rows: Array<{
+      provider_message_id: string;
+      source_addr: string;
+      source_addr_ton: number;
+      source_addr_npi: number;
+      destination_addr: string;
+      dest_addr_ton: number;
+      dest_addr_npi: number;
+    }> = await this.options.dataSource.query(
+      `SELECT a.provider_message_id, m.source_addr, m.source_addr_ton, m.source_addr_npi, m.destination_addr,
+              m.dest_addr_ton, m.dest_addr_npi
+       FROM attempts a JOIN messages m ON m.id = a.message_id
+       WHERE a.message_id = $1 AND a.provider_id = $2 AND a.status = 'accepted'
+       ORDER BY a.attempt_no DESC LIMIT 1`,
+      [messageId, this.providerId],
+    );
+    const row = rows[0];
+    if (row === undefined) throw new ConnectorUnavailableError(`message ${messageId} was not accepted here`);
+    const session = this.pickSession();
+    if (session === undefined) throw new ConnectorUnavailableError('no bound session');
+    return {
+      session,
+      providerMessageId: row.provider_message_id,
+      source: row.source_addr,
+      sourceTon: row.source_addr_ton,
+      sourceNpi: row.source_addr_npi,
+      destination: row.destination_addr,
+      destinationTon: row.dest_addr_ton,
+      destinationNpi: row.dest_addr_npi,
+    };
+  }
+
+  private async runSend(input: SendMessage): Promise<AttemptOutcome> {
+    const { profile } = this.options;
+    const now = new Date(this.clock());
+    const shaped = shapeSubmit(input.message, profile, { now });
+    if (shaped.kind === 'hold') return { kind: 'held', holdUntil: shaped.holdUntil, attempts: 0 };
+    if (shaped.kind === 'reroute') return this.reroute(shaped.reason, 0);
+    if (shaped.kind === 'expired') {
+      await this.finish(input, 'expired', 'expired_before_send', '000');
+      this.counters.failed++;
+      return { kind: 'failed', reason: shaped.reason, attempts: 0 };
+    }
+    const maxRetries = this.options.maxRetries ?? 3;
+    let attempts = 0;
+    let retries = 0;
+    // Bounded: every pass either returns or uses up a retry or a resubmit.
+    for (;;) {
+      if (this.downReason !== undefined) return this.reroute(`provider down: ${this.downReason}`, attempts);
+      const session = await this.sessionForSubmit();
+      if (session === undefined) return this.reroute('no bound session', attempts);
+      await this.throttle();
+      attempts++;
+      const parts = await Promise.all(shaped.pdus.map((pdu) => this.submitPart(input, session, pdu)));
+      const lost = parts.filter((part) => part.kind === 'lost');
+      if (lost.length > 0) {
+        this.counters.indeterminate += lost.length;
+        const resubmits = await this.repository.countResubmits(input.message.id);
+        const decision = decideIndeterminate(this.options.indeterminate, resubmits);
+        const at = new Date(this.clock());
+        let decided = false;
+        for (const part of lost) {
+          const status = decision === 'resubmit' ? 'resubmitted' : 'given_up';
+          decided = (await this.repository.resolveIndeterminate(part.attemptId, status, at)) || decided;
+        }
+        if (decision === 'resubmit' && decided) continue;
+        await this.finish(input, 'unknown', { acceptedByProvider: true, state: 'UNKNOWN' }, '000');
+        return { kind: 'unknown', reason: lost[0].reason, attempts };
+      }
+      const answered = parts.filter((part) => part.kind === 'answered');
+      const worst = answered
+        .map((part) => ({ part, decision: classifySubmitResp(part.commandStatus, profile) }))
+        .find(({ decision }) => decision.action !== 'OK');
+      if (worst === undefined) {
+        this.counters.accepted++;
+        return { kind: 'accepted', providerMessageIds: answered.map((p) => p.providerMessageId), attempts };
+      }
+      const { decision, part } = worst;
+      switch (decision.action) {
+        case 'THROTTLE':
+        case 'RETRY': {
+          if (decision.action === 'THROTTLE') {
+            this.counters.throttled++;
+            this.rate.throttled();
+            this.bucket.setRate(this.rate.tps);
+          }
+          const allowed = Math.min(maxRetries, decision.retries ?? maxRetries);
+          if (retries < allowed) {
+            retries++;
+            await sleep(Math.min(1_000, 20 * 2 ** retries));
+            continue;
+          }
+          if (decision.then === 'FAIL')
+            return this.fail(input, decision.reason, part.commandStatus, attempts);
+          return this.reroute(decision.reason, attempts);
+        }
+        case 'SESSION':
+          await this.markDown(decision.reason);
+          return this.reroute(decision.reason, attempts);
+        case 'REROUTE':
+          return this.reroute(decision.reason, attempts);
+        case 'FAIL':
+          return this.fail(input, decision.reason, part.commandStatus, attempts);
+        case 'OK':
+          throw new Error('unreachable: OK parts are filtered out');
+      }
+    }
+  }
+
+  private reroute(reason: string, attempts: number): AttemptOutcome {
+    this.counters.rerouted++;
+    return { kind: 'reroute', reroute: true, reason, attempts };
+  }
+
+  private async fail(input: SendMessage, reason: string, commandStatus: number, attempts: number) {
+    this.counters.failed++;
+    await this.finish(input, 'rejected', { acceptedByProvider: false, reason: 'rejected' }, '000');
+    return { kind: 'failed', reason, commandStatus, attempts } as const;
+  }
+
+  /** Ends a message here: its DLR to the tenant and its reservation settled, in one transaction. */
+  private async finish(
+    input: SendMessage,
+    state: DlrState,
+    outcome: Parameters<typeof settle>[0] | 'expired_before_send',
+    err: string,
+  ): Promise<void> {
+    const settlement = settle(
+      outcome === 'expired_before_send'
+        ? { acceptedByProvider: false, reason: 'expired_before_send' }
+        : outcome,
+      this.options.refundPolicy ?? DEFAULT_REFUND_POLICY,
+    );
+    await this.repository.transaction(async (tx) => {
+      const result = await this.options.delivery.recordDlr(
+        { messageId: input.message.id, state, err, doneAt: new Date(this.clock()) },
+        tx,
+      );
+      const reservationId = input.reservationId;
+      if (result.updated && reservationId != null && this.options.billing !== undefined) {
+        await this.options.billing[settlement](tx, { reservationId });
+      }
+    });
+  }
+
+  private async submitPart(input: SendMessage, session: SmppSession, pdu: SubmitSm): Promise<PartResult> {
+    const attempt = await this.repository.createAttempt(input.message.id);
+    this.counters.submitted++;
+    this.inflightSubmits++;
+    let response;
+    try {
+      const sent = session.request(pdu);
+      await this.repository.markSent(attempt.id, new Date(this.clock()));
+      response = await sent;
+    } catch (error) {
+      if (error instanceof SmppError && SESSION_LOST_ERRORS.has(error.code)) {
+        await this.repository.answer(attempt.id, {
+          status: 'indeterminate',
+          commandStatus: null,
+          classification: 'LOST',
+          at: new Date(this.clock()),
+        });
+        return { kind: 'lost', attemptId: attempt.id, reason: error.message };
+      }
+      throw error;
+    } finally {
+      this.inflightSubmits--;
+    }
+    const status = response.command_status;
+    const classification = classifySubmitResp(status, this.options.profile);
+    const at = new Date(this.clock());
+    if (classification.action !== 'OK') {
+      await this.repository.answer(attempt.id, {
+        status: 'rejected',
+        commandStatus: status,
+        classification: classification.action,
+        at,
+      });
+      return { kind: 'answered', attemptId: attempt.id, commandStatus: status, providerMessageId: '' };
+    }
+    const providerMessageId = submitRespMessageId(response, this.options.profile) ?? response.message_id;
+    const key = normaliseMessageId(providerMessageId, this.options.profile);
+    await this.repository.transaction(async (tx) => {
+      await this.repository.answer(
+        attempt.id,
+        { status: 'accepted', commandStatus: status, classification: 'OK', providerMessageId, key, at },
+        tx,
+      );
+      await this.repository.markMessageSent(input.message.id, providerMessageId, tx);
+    });
+    for (const parked of await this.repository.unpark(key)) {
+      await this.applyOutcome(key, parked.outcome);
+    }
+    return { kind: 'answered', attemptId: attempt.id, commandStatus: status, providerMessageId };
+  }
+
+  private async throttle(): Promise<void> {
+    this.bucket.setRate(this.rate.tps);
+    // Bounded: each wait is as long as the bucket needs for one token.
+    for (let wait = this.bucket.take(); wait > 0; wait = this.bucket.take()) await sleep(wait);
+  }
+
+  private pickSession(): SmppSession | undefined {
+    const sessions = this.boundSessions.filter((session) => TRANSMITTING.has(session.bindType));
+    if (sessions.length === 0) return undefined;
+    this.roundRobin = (this.roundRobin + 1) % sessions.length;
+    let best = sessions[this.roundRobin];
+    for (const session of sessions) if (session.windowAvailable > best.windowAvailable) best = session;
+    return best;
+  }
+
+  private async sessionForSubmit(): Promise<SmppSession | undefined> {
+    const ready = this.pickSession();
+    if (ready !== undefined) return ready;
+    try {
+      await this.whenBound(1, this.options.sessionWaitMs ?? 5_000);
+    } catch (error) {
+      if (error instanceof ConnectorUnavailableError) return undefined;
+      throw error;
+    }
+    return this.pickSession();
+  }
+
+  private async markDown(reason: string): Promise<void> {
+    if (this.downReason !== undefined) return;
+    this.downReason = reason;
+    this.logger.error(`provider marked down: ${reason}`);
+    await this.repository.setHealth('down', new Date(this.clock()));
+    // SESSION-class: stop every client so that no bind is retried with credentials known to be refused.
+    await Promise.all(this.clients.map((client) => client.stop()));
+  }
+
+  private openClients(): void {
+    const { profile } = this.options;
+    const plan = profile.session.bindPlans[this.planIndex];
+    const instances = Math.max(1, this.options.sessions ?? 1);
+    const limit = profile.session.maxSessions ?? Number.POSITIVE_INFINITY;
+    const bindTypes = Array.from({ length: instances }, () => plan.sessions)
+      .flat()
+      .slice(0, Math.max(1, Math.min(limit, instances * plan.sessions.length)));
+    const spread = profile.connection.endpointStrategy === 'spread';
+    this.clients = bindTypes.map((bindType, index) => {
+      const offset = spread ? index % this.options.hosts.length : 0;
+      const hosts = [...this.options.hosts.slice(offset), ...this.options.hosts.slice(0, offset)];
+      const client = new SmppClient({
+        hosts,
+        bindType,
+        systemId: this.options.systemId,
+        password: this.options.password,
+        systemType: profile.connection.systemType,
+        allowLongPassword: profile.connection.allowLongPassword,
+        reconnect: profile.session.reconnect,
+        session: {
+          windowSize: this.options.windowSize ?? 10,
+          responseTimeoutMs: this.options.responseTimeoutMs ?? 30_000,
+          enquireLinkIntervalMs: profile.session.enquireLinkIntervalMs,
+        },
+        handler: { onRequest: (request) => this.onRequest(request) },
+        ...(this.options.reconnectClock !== undefined ? { clock: this.options.reconnectClock } : {}),
+        ...(this.options.random !== undefined ? { random: this.options.random } : {}),
+      });
+      client.on('bound', () => {
+        for (const wake of this.boundWaiters.splice(0)) wake();
+        if (this.downReason === undefined)
+          this.track(this.repository.setHealth('up', new Date(this.clock())));
+      });
+      client.on('attemptFailed', (error) => this.onAttemptFailed(client, error));
+      client.start();
+      return client;
+    });
+  }
+
+  private onAttemptFailed(client: SmppClient, error: Error): void {
+    if (!(error instanceof SmppBindRejectedError) || !this.clients.includes(client)) return;
+    const status = error.command_status;
+    const next = nextBindPlan(this.options.profile, this.planIndex, status);
+    if (next !== undefined) {
+      this.logger.warn(`bind refused with 0x${status.toString(16)}: trying bind plan ${next}`);
+      const old = this.clients;
+      this.clients = [];
+      this.planIndex = next;
+      this.track(Promise.all(old.map((c) => c.stop())).then(() => this.stopping || this.openClients()));
+      return;
+    }
+    const classification = classifyBindResp(status, this.options.profile);
+    if (classification.action === 'SESSION')
+      this.track(this.markDown(`bind refused: ${classification.reason}`));
+  }
+
+  /** Answers deliver_sm at once (GatewayAPI throttles slow clients), then takes the receipt or MO in. */
+  private onRequest(request: InboundRequest): void {
+    if (request.command !== 'deliver_sm') {
+      request.respond(CommandStatus.ESME_RINVCMDID);
+      return;
+    }
+    request.respond(CommandStatus.ESME_ROK);
+    this.track(this.takeIn(request.pdu));
+  }
+
+  private track(work: Promise<unknown>): void {
+    const tracked: Promise<void> = work.then(
+      () => undefined,
+      (error: unknown) =>
+        this.logger.error(`intake failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    this.intake.add(tracked);
+    void tracked.finally(() => this.intake.delete(tracked));
+  }
+
+  private async takeIn(pdu: DeliverSm): Promise<void> {
+    const inbound = parseDeliver(pdu, this.options.profile);
+    if (inbound.kind === 'mo') return this.takeMo(inbound, pdu);
+    this.counters.dlrs++;
+    const key = inbound.providerMessageId;
+    const outcome = {
+      stat: inbound.stat || messageStateToStat(inbound.messageState),
+      final: inbound.final && !inbound.intermediate,
+      err: inbound.err,
+      category: inbound.category,
+      doneAt: (inbound.doneDate ?? new Date(this.clock())).toISOString(),
+      ...(inbound.networkErrorCode !== undefined
+        ? { networkErrorCodeHex: networkErrorBuffer(inbound)!.toString('hex') }
+        : {}),
+      ...(inbound.providerError !== undefined ? { providerError: inbound.providerError.raw } : {}),
+    };
+    if ((await this.repository.findAccepted(key)) !== undefined) {
+      await this.applyOutcome(key, outcome);
+      return;
+    }
+    const reason = this.inflightSubmits > 0 ? 'early' : 'unknown';
+    if (reason === 'early') this.counters.dlrsParkedEarly++;
+    else this.counters.dlrsUnknown++;
+    const now = new Date(this.clock());
+    await this.repository.park(key, reason, outcome, now, this.options.parkTtlMs ?? 600_000);
+    // The submit_sm_resp may have been stored between the lookup and the park: whoever unparks applies it.
+    if ((await this.repository.findAccepted(key)) !== undefined) {
+      for (const parked of await this.repository.unpark(key)) await this.applyOutcome(key, parked.outcome);
+    }
+  }
+
+  private async applyOutcome(key: string, outcome: ParkedDlrOutcome): Promise<void> {
+    const state = STAT_TO_STATE[outcome.stat] ?? 'unknown';
+    await this.repository.transaction(async (tx) => {
+      const attempt = await this.repository.findAccepted(key, tx);
+      if (attempt === undefined) return;
+      const event: DlrEvent = {
+        messageId: attempt.messageId,
+        state,
+        err: outcome.err,
+        doneAt: new Date(outcome.doneAt),
+        ...(outcome.networkErrorCodeHex !== undefined
+          ? { networkErrorCode: Buffer.from(outcome.networkErrorCodeHex, 'hex') }
+          : {}),
+      };
+      const result = await this.options.delivery.recordDlr(event, tx);
+      if (!result.updated) {
+        this.counters.dlrsDuplicate++;
+        return;
+      }
+      if (!outcome.final || attempt.reservationId === null || this.options.billing === undefined) return;
+      const settlement = settle(
+        { acceptedByProvider: true, state: outcome.stat as ProviderFinalState },
+        this.options.refundPolicy ?? DEFAULT_REFUND_POLICY,
+      );
+      await this.options.billing[settlement](tx, { reservationId: attempt.reservationId });
+    });
+  }
+
+  private async takeMo(mo: InboundMo, pdu: DeliverSm): Promise<void> {
+    this.counters.mo++;
+    const tenantId = await this.repository.moTenant(mo.destinationNumber);
+    if (tenantId === undefined) {
+      this.counters.moUnrouted++;
+      this.logger.warn(`MO to ${mo.destinationNumber}: no tenant owns the number`);
+      return;
+    }
+    await this.options.delivery.recordMo({
+      tenantId,
+      source: mo.source,
+      destination: mo.destination,
+      dataCoding: mo.dataCoding,
+      shortMessage: pdu.short_message,
+      esmClass: pdu.esm_class & 0xc0,
+      tlvs: mo.tlvs,
+    });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

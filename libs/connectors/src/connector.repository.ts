@@ -1,0 +1,180 @@
+import type { AttemptStatus, ParkedDlrOutcome, ProviderHealth } from '@app/database';
+import type { DataSource, EntityManager } from 'typeorm';
+
+export interface AcceptedAttempt {
+  readonly attemptId: string;
+  readonly messageId: string;
+  readonly tenantId: string;
+  readonly reservationId: string | null;
+}
+
+export interface ParkedDlr {
+  readonly id: string;
+  readonly reason: 'early' | 'unknown';
+  readonly outcome: ParkedDlrOutcome;
+}
+
+type Queryable = DataSource | EntityManager;
+
+/** The connector's SQL: attempts, parked receipts, MO numbers, provider health. */
+export class ConnectorRepository {
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly providerId: string,
+  ) {}
+
+  transaction<T>(run: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(run);
+  }
+
+  /** The next attempt number of a message (1 for its first attempt at any provider). */
+  async createAttempt(messageId: string): Promise<{ id: string; attemptNo: number }> {
+    const rows: Array<{ id: string; attempt_no: number }> = await this.dataSource.query(
+      `INSERT INTO attempts (message_id, provider_id, attempt_no, status)
+       SELECT $1, $2, COALESCE(MAX(attempt_no), 0) + 1, 'pending' FROM attempts WHERE message_id = $1
+       RETURNING id, attempt_no`,
+      [messageId, this.providerId],
+    );
+    return { id: rows[0].id, attemptNo: rows[0].attempt_no };
+  }
+
+  async markSent(attemptId: string, at: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE attempts SET status = 'sent', sent_at = $2 WHERE id = $1`, [
+      attemptId,
+      at,
+    ]);
+  }
+
+  /** Records the answer; `key` is set only for an accepted part. */
+  async answer(
+    attemptId: string,
+    answer: {
+      status: AttemptStatus;
+      commandStatus: number | null;
+      classification: string;
+      providerMessageId?: string;
+      key?: string;
+      at: Date;
+    },
+    manager: Queryable = this.dataSource,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE attempts SET status = $2, command_status = $3, classification = $4, provider_message_id = $5,
+         provider_message_key = $6, answered_at = $7
+       WHERE id = $1`,
+      [
+        attemptId,
+        answer.status,
+        answer.commandStatus,
+        answer.classification,
+        answer.providerMessageId ?? null,
+        answer.key ?? null,
+        answer.at,
+      ],
+    );
+  }
+
+  /** Moves an indeterminate attempt on, exactly once: false when another decision got there first. */
+  async resolveIndeterminate(
+    attemptId: string,
+    status: 'resubmitted' | 'given_up',
+    at: Date,
+  ): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `UPDATE attempts SET status = $2, classification = 'LOST', answered_at = $3
+       WHERE id = $1 AND status = 'indeterminate' RETURNING id`,
+      [attemptId, status, at],
+    );
+    return rows.length === 1;
+  }
+
+  async countResubmits(messageId: string): Promise<number> {
+    const rows: Array<{ n: number }> = await this.dataSource.query(
+      `SELECT COUNT(*)::int AS n FROM attempts WHERE message_id = $1 AND status = 'resubmitted'`,
+      [messageId],
+    );
+    return rows[0].n;
+  }
+
+  async markMessageSent(messageId: string, providerMessageId: string, manager: Queryable): Promise<void> {
+    await manager.query(
+      `UPDATE messages SET status = 'sent', provider_id = $2, provider_message_id = $3, updated_at = now()
+       WHERE id = $1 AND NOT final`,
+      [messageId, this.providerId, providerMessageId],
+    );
+  }
+
+  async findAccepted(
+    key: string,
+    manager: Queryable = this.dataSource,
+  ): Promise<AcceptedAttempt | undefined> {
+    const rows: Array<{ id: string; message_id: string; tenant_id: string; reservation_id: string | null }> =
+      await manager.query(
+        `SELECT a.id, a.message_id, m.tenant_id, m.reservation_id
+         FROM attempts a JOIN messages m ON m.id = a.message_id
+         WHERE a.provider_id = $1 AND a.provider_message_key = $2`,
+        [this.providerId, key],
+      );
+    const row = rows[0];
+    return row === undefined
+      ? undefined
+      : {
+          attemptId: row.id,
+          messageId: row.message_id,
+          tenantId: row.tenant_id,
+          reservationId: row.reservation_id,
+        };
+  }
+
+  async park(key: string, reason: 'early' | 'unknown', outcome: ParkedDlrOutcome, at: Date, ttlMs: number) {
+    await this.dataSource.query(
+      `INSERT INTO parked_dlrs (provider_id, provider_message_key, reason, outcome, received_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [this.providerId, key, reason, JSON.stringify(outcome), at, new Date(at.getTime() + ttlMs)],
+    );
+  }
+
+  /** Removes and returns the parked receipts of an id, oldest first; whoever deletes a row applies it. */
+  async unpark(key: string, manager: Queryable = this.dataSource): Promise<ParkedDlr[]> {
+    const rows: Array<{
+      id: string;
+      reason: 'early' | 'unknown';
+      outcome: ParkedDlrOutcome;
+      received_at: Date;
+    }> = await manager.query(
+      `DELETE FROM parked_dlrs WHERE provider_id = $1 AND provider_message_key = $2
+         RETURNING id, reason, outcome, received_at`,
+      [this.providerId, key],
+    );
+    return rows
+      .sort((a, b) => a.received_at.getTime() - b.received_at.getTime())
+      .map(({ id, reason, outcome }) => ({ id, reason, outcome }));
+  }
+
+  async dropExpiredParked(now: Date): Promise<number> {
+    const rows: unknown[] = await this.dataSource.query(
+      `DELETE FROM parked_dlrs WHERE provider_id = $1 AND expires_at <= $2 RETURNING id`,
+      [this.providerId, now],
+    );
+    return rows.length;
+  }
+
+  /** The tenant owning a number: an exact entry first, else the longest matching prefix. */
+  async moTenant(number: string): Promise<string | undefined> {
+    const rows: Array<{ tenant_id: string }> = await this.dataSource.query(
+      `SELECT tenant_id FROM mo_numbers
+       WHERE (match = 'exact' AND number = $1) OR (match = 'prefix' AND left($1, length(number)) = number)
+       ORDER BY (match = 'exact') DESC, length(number) DESC LIMIT 1`,
+      [number],
+    );
+    return rows[0]?.tenant_id;
+  }
+
+  async setHealth(health: ProviderHealth, at: Date): Promise<void> {
+    await this.dataSource.query(`UPDATE providers SET health = $2, health_updated_at = $3 WHERE id = $1`, [
+      this.providerId,
+      health,
+      at,
+    ]);
+  }
+}

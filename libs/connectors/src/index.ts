@@ -1,0 +1,25 @@
+// Public surface of libs/connectors: the runtime shared by the four connector apps.
+export {
+  ConnectorRuntime,
+  ConnectorStoppedError,
+  ConnectorUnavailableError,
+  type BillingPort,
+  type ConnectorCounters,
+  type ConnectorOptions,
+  type DeliveryPort,
+} from './connector-runtime';
+export { ConnectorRepository } from './connector.repository';
+export {
+  decideIndeterminate,
+  parseIndeterminatePolicy,
+  type IndeterminateDecision,
+  type IndeterminatePolicy,
+} from './indeterminate-policy';
+export {
+  AdaptiveRate,
+  ConnectorConfigError,
+  TokenBucket,
+  type AdaptiveRateOptions,
+  type Clock,
+} from './rate-control';
+export type { AttemptOutcome, SendMessage } from './send-message';
