@@ -1,0 +1,11 @@
+// Public surface of libs/provider-sim: SMPP servers that behave like the four upstream providers.
+export {
+  scriptedOutcome,
+  SCRIPTED_OUTCOMES,
+  SIM_DIALECTS,
+  type ScriptedOutcome,
+  type SimDialect,
+} from './dialects';
+export { numberLookupReceipt, SIM_NUMBER_LOOKUP } from './number-lookup';
+export { DEFAULT_SIM_ACCOUNT, ProviderSimConfigError, startProviderSim } from './provider-sim';
+export type { ProviderSim, ProviderSimOptions, ReceivedPdu, SimAccount, SimFaults, SimMo } from './types';
