@@ -236,3 +236,241 @@ describe('receipt dialects', () => {
     expect(receipt.tlvs).toEqual([]);
   });
 });
+
+describe('bind rules', () => {
+  it('Infobip: four sessions per account, the fifth refused with ESME_RBINDFAIL', async () => {
+    const server = await sim('infobip');
+    for (let i = 0; i < 4; i++) await bindEsme(server);
+    await expect(bindEsme(server)).rejects.toMatchObject({ command_status: CommandStatus.ESME_RBINDFAIL });
+    expect(server.sessions()).toBe(4);
+  });
+
+  it('Infobip: accepts passwords longer than 8 characters, untruncated', async () => {
+    const server = await sim('infobip', { credentials: [{ system_id: 'ib', password: 'Abcdefgh1234' }] });
+    await bindEsme(server, { systemId: 'ib', password: 'Abcdefgh1234' });
+    const bind = await server.waitFor((p) => p.command === 'bind_transceiver');
+    expect(bind.pdu).toMatchObject({ password: 'Abcdefgh1234' });
+  });
+
+  it('LabsMobile: refusing TRX on demand with ESME_RINVCMDID, TX and RX still bind and receipts reach the RX', async () => {
+    const server = await sim('labsmobile');
+    server.setFault({ refuseBindTypes: ['transceiver'] });
+    await expect(bindEsme(server)).rejects.toMatchObject({ command_status: CommandStatus.ESME_RINVCMDID });
+    const tx = await bindEsme(server, { bindType: 'transmitter' });
+    const response = await tx.submit({ destination_addr: '573137464370', short_message: Buffer.from('hi') });
+    const rx = await bindEsme(server, { bindType: 'receiver' });
+    const [receipt] = await rx.waitForDelivered(1);
+    expect(parseDeliveryReceipt(receiptText(receipt)).id).toBe(response.message_id);
+    expect(tx.delivered).toEqual([]);
+  });
+
+  it('MTA: a plain TCP connection is closed without an answer', async () => {
+    const server = await sim('mta');
+    const socket = await openSocket(server, false);
+    const received: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('error', () => undefined);
+    const closed = new Promise((resolve) => socket.on('close', resolve));
+    socket.write(
+      encodePdu(
+        createPdu('bind_transceiver', {
+          sequence_number: 1,
+          system_id: DEFAULT_SIM_ACCOUNT.system_id,
+          password: DEFAULT_SIM_ACCOUNT.password,
+          interface_version: 0x34,
+        }),
+      ),
+    );
+    await closed;
+    expect(received).toEqual([]);
+    expect(server.sessions()).toBe(0);
+  });
+
+  it('MTA: refuses to start without a certificate', async () => {
+    await expect(startProviderSim({ provider: 'mta' })).rejects.toThrow(/TLS only/);
+  });
+
+  it('MTA: closes a session idle beyond the configured limit', async () => {
+    const server = await sim('mta', { idleTimeoutMs: 50 });
+    const esme = await bindEsme(server, { tls: true });
+    await expect(esme.session.whenClosed()).resolves.toBe('peer_closed');
+    expect(server.sessions()).toBe(0);
+  });
+});
+
+describe('faults', () => {
+  const submit = (esme: Awaited<ReturnType<typeof bindEsme>>, lastDigit = 0) =>
+    esme.submit({ destination_addr: `4520304${lastDigit}`, short_message: Buffer.from('x') });
+
+  it('slowResponseMs delays the answer; noResponse never answers', async () => {
+    const server = await sim('gatewayapi');
+    const esme = await bindEsme(server);
+    server.setFault({ slowResponseMs: 20 });
+    const slow = await submit(esme);
+    expect(slow.command_status).toBe(0);
+    server.setFault({ slowResponseMs: 0, noResponse: true });
+    let answered = false;
+    const pending = submit(esme).then(() => (answered = true));
+    await server.waitFor((p) => p.command === 'submit_sm' && p.sequenceNumber !== slow.sequence_number);
+    const probe = await esme.session.request(createPdu('enquire_link'));
+    expect(probe.command_status).toBe(0);
+    expect(answered).toBe(false);
+    esme.session.close();
+    await expect(pending).rejects.toThrow();
+  });
+
+  it('dropSessionAfter answers n submits then drops the connection with the rest unanswered', async () => {
+    const server = await sim('infobip');
+    const esme = await bindEsme(server);
+    server.setFault({ dropSessionAfter: 2 });
+    const outcomes = await Promise.allSettled([0, 1, 2, 3].map(() => submit(esme)));
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    await esme.session.whenClosed();
+    const again = await bindEsme(server);
+    expect((await submit(again)).command_status).toBe(0);
+  });
+
+  it('dlrBeforeResp sends the receipt before the submit_sm_resp', async () => {
+    const server = await sim('gatewayapi');
+    const esme = await bindEsme(server);
+    server.setFault({ dlrBeforeResp: true });
+    const deliveredAtResponse: number[] = [];
+    const response = await submit(esme).then((r) => {
+      deliveredAtResponse.push(esme.delivered.length);
+      return r;
+    });
+    expect(deliveredAtResponse).toEqual([1]);
+    expect(parseDeliveryReceipt(receiptText(esme.delivered[0])).id).toBe(response.message_id);
+  });
+
+  it('duplicateDlr repeats every final receipt; enrouteAfterDelivered follows DELIVRD with ENROUTE', async () => {
+    const server = await sim('gatewayapi');
+    const esme = await bindEsme(server);
+    server.setFault({ duplicateDlr: true });
+    await submit(esme, 1);
+    server.setFault({ duplicateDlr: false, enrouteAfterDelivered: true });
+    await submit(esme, 0);
+    const receipts = await esme.waitForDelivered(4);
+    expect(receipts.map((pdu) => parseDeliveryReceipt(receiptText(pdu)).stat).sort()).toEqual(
+      ['DELIVRD', 'ENROUTE', 'UNDELIV', 'UNDELIV'].sort(),
+    );
+  });
+
+  it('throttles submits above the TPS with the provider status', async () => {
+    const server = await sim('mta', { tps: 2, clock: () => 1_000_000 });
+    const esme = await bindEsme(server, { tls: true });
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push(
+        (await esme.submit({ destination_addr: '+12125551234', short_message: Buffer.from('x') }))
+          .command_status,
+      );
+    }
+    expect(statuses).toEqual([0, 0, 0x58, 0x58]);
+  });
+
+  it('rejects a data_coding the provider does not accept', async () => {
+    const server = await sim('mta');
+    const esme = await bindEsme(server, { tls: true });
+    const refused = await esme.submit({
+      destination_addr: '+12125551230',
+      data_coding: 0x10,
+      short_message: Buffer.from('x'),
+    });
+    const accepted = await esme.submit({
+      destination_addr: '+12125551230',
+      data_coding: 0x08,
+      short_message: Buffer.from('0078', 'hex'),
+    });
+    expect([refused.command_status, accepted.command_status]).toEqual([CommandStatus.ESME_RSUBMITFAIL, 0]);
+  });
+});
+
+describe('features', () => {
+  it('LabsMobile answers a reject with a bare 16-octet submit_sm_resp', async () => {
+    const server = await sim('labsmobile');
+    const socket = await openSocket(server, false);
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const bind = createPdu('bind_transmitter', {
+      sequence_number: 1,
+      ...DEFAULT_SIM_ACCOUNT,
+      interface_version: 0x34,
+    });
+    const reject = createPdu('submit_sm', { sequence_number: 2, destination_addr: '34600000002' });
+    const received = async (octets: Buffer) => {
+      for (let i = 0; i < 200 && !Buffer.concat(chunks).includes(octets); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return Buffer.concat(chunks);
+    };
+    socket.write(encodePdu(bind));
+    await received(Buffer.from('800000020000000000000001', 'hex'));
+    chunks.length = 0;
+    socket.write(encodePdu(reject));
+    // command_length 16, submit_sm_resp, ESME_RUNKNOWNERR, sequence 2: no body at all.
+    const expected = Buffer.from('00000010' + '80000004' + '000000ff' + '00000002', 'hex');
+    expect(await received(expected)).toEqual(expected);
+    socket.destroy();
+  });
+
+  it('MTA: query_sm reports the state; cancel_sm works only before the receipt', async () => {
+    const server = await sim('mta', { dlrDelayMs: 60_000 });
+    const esme = await bindEsme(server, { tls: true });
+    const first = await esme.submit({ destination_addr: '+12125551230', short_message: Buffer.from('x') });
+    const query = await esme.session.request(createPdu('query_sm', { message_id: first.message_id }));
+    expect(query).toMatchObject({ command_status: 0, message_id: first.message_id, message_state: 1 });
+    const cancel = await esme.session.request(createPdu('cancel_sm', { message_id: first.message_id }));
+    expect(cancel.command_status).toBe(0);
+    const twice = await esme.session.request(createPdu('cancel_sm', { message_id: first.message_id }));
+    expect(twice.command_status).toBe(CommandStatus.ESME_RCANCELFAIL);
+    const unknown = await esme.session.request(createPdu('query_sm', { message_id: 'nope' }));
+    expect(unknown.command_status).toBe(CommandStatus.ESME_RQUERYFAIL);
+
+    const instant = await sim('mta', { dlrDelayMs: 0 });
+    const esme2 = await bindEsme(instant, { tls: true });
+    const delivered = await esme2.submit({
+      destination_addr: '+12125551230',
+      short_message: Buffer.from('x'),
+    });
+    await esme2.waitForDelivered(1);
+    const late = await esme2.session.request(createPdu('cancel_sm', { message_id: delivered.message_id }));
+    expect(late.command_status).toBe(CommandStatus.ESME_RCANCELFAIL);
+    const final = await esme2.session.request(createPdu('query_sm', { message_id: delivered.message_id }));
+    expect(final).toMatchObject({ message_state: 2 });
+    expect(final.final_date).toMatch(/^\d{13}00\+$/);
+  });
+
+  it('query_sm is not supported outside MTA', async () => {
+    const server = await sim('infobip');
+    const esme = await bindEsme(server);
+    const query = await esme.session.request(createPdu('query_sm', { message_id: '1' }));
+    expect(query.command_status).toBe(CommandStatus.ESME_RINVCMDID);
+  });
+
+  it('Infobip Number Lookup: HLR bind answers with the 0x14xx TLVs', async () => {
+    const server = await sim('infobip');
+    const esme = await bindEsme(server, { systemType: 'HLR' });
+    await esme.submit({ destination_addr: '385911234565' });
+    await esme.submit({ destination_addr: '385911234561' });
+    const [found, missing] = await esme.waitForDelivered(2);
+    const result = parseNumberLookup(found, PROVIDER_PROFILES.infobip);
+    expect(result).toMatchObject({
+      found: true,
+      imsi: '219101100935850',
+      mcc: '219',
+      mnc: '10',
+      ported: true,
+    });
+    expect(parseNumberLookup(missing, PROVIDER_PROFILES.infobip)).toMatchObject({ found: false });
+  });
+
+  it('sendMo delivers an MO on a receiving session and resolves on deliver_sm_resp', async () => {
+    const server = await sim('gatewayapi');
+    const esme = await bindEsme(server);
+    await server.sendMo({}, { source: '4520304050', destination: '4570000000', text: 'STOP' });
+    const [mo] = esme.delivered;
+    expect(parseDeliver(mo, PROVIDER_PROFILES.gatewayapi)).toMatchObject({ kind: 'mo' });
+    expect(mo.short_message).toEqual(Buffer.from('STOP'));
+  });
+});

@@ -294,7 +294,7 @@ class ProviderSimServer implements ProviderSim {
       raw,
     };
     try {
-      entry.pdu = decodePdu({ ...frame, body: raw.subarray(HEADER_LENGTH) });
+      entry.pdu = decodePdu({ ...frame, body: raw.subarray(HEADER_LENGTH) }, { allowLongPassword: true });
     } catch (error) {
       entry.decodeError = error instanceof Error ? error.message : String(error);
     }
@@ -346,7 +346,8 @@ class ProviderSimServer implements ProviderSim {
     const faults = this.faults;
     if (faults.dropSessionAfter !== undefined && simSession.submitsAnswered >= faults.dropSessionAfter) {
       this.faults = { ...this.faults, dropSessionAfter: undefined };
-      simSession.socket.destroy();
+      // No unbind: the answers already given go out, then the connection ends.
+      simSession.session?.close('local');
       return;
     }
     if (faults.noResponse) return;

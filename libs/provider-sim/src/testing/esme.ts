@@ -7,7 +7,7 @@ import {
   type BindType,
   type DeliverSm,
   type PduFields,
-  type SubmitSm,
+  type SubmitSmResp,
 } from '@app/smpp';
 import { DEFAULT_SIM_ACCOUNT } from '../provider-sim';
 import type { ProviderSim } from '../types';
@@ -18,7 +18,7 @@ export interface TestEsme {
   delivered: DeliverSm[];
   /** Resolves once `count` deliver_sm have arrived in total (rejects after 5 s). */
   waitForDelivered(count: number): Promise<DeliverSm[]>;
-  submit(fields: PduFields<'submit_sm'>): ReturnType<SmppSession['request']>;
+  submit(fields: PduFields<'submit_sm'>): Promise<SubmitSmResp>;
 }
 
 export async function openSocket(sim: ProviderSim, tls: boolean): Promise<Socket> {
@@ -84,7 +84,6 @@ export async function bindEsme(
         listeners.add(check);
         check();
       }),
-    submit: (fields) =>
-      session.request(createPdu('submit_sm', { registered_delivery: 1, ...fields }) as SubmitSm),
+    submit: (fields) => session.request(createPdu('submit_sm', { registered_delivery: 1, ...fields })),
   };
 }
