@@ -30,3 +30,17 @@ export {
   type RateEntryDetails,
 } from './routing-table.builder';
 export * from './types';
+export { RoutingRepository } from './routing.repository';
+export { RoutingTableRefresher } from './routing-table.refresher';
+export {
+  TariffCsvReader,
+  type PricePlanCsvRow,
+  type RateDeckCsvRow,
+  type TariffCsvOptions,
+} from './tariff-csv';
+export {
+  TariffImportRepository,
+  type PricePlanImportOptions,
+  type RateDeckImportOptions,
+  type TariffImportResult,
+} from './tariff-import.repository';
