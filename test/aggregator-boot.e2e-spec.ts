@@ -65,7 +65,12 @@ describe('aggregator boot', () => {
     const database = await createTestDatabase({ migrated: false });
     try {
       const port = await freePort();
-      const app = startApp({ DATABASE_URL: database.url, HTTP_PORT: String(port), LOG_LEVEL: 'log' });
+      const app = startApp({
+        DATABASE_URL: database.url,
+        HTTP_PORT: String(port),
+        SMPP_PORT: String(await freePort()),
+        LOG_LEVEL: 'log',
+      });
       running.push(app);
       await waitUntilServing(app, port);
 
@@ -78,7 +83,7 @@ describe('aggregator boot', () => {
         'SELECT name FROM migrations ORDER BY id',
       );
       expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
-      expect(app.output()).toContain('later issues');
+      expect(app.output()).toContain('SMPP listening on');
 
       app.child.kill('SIGTERM');
       expect(await app.exited).toEqual({ code: 0, signal: null });
@@ -99,6 +104,7 @@ describe('aggregator boot', () => {
         EMBEDDED_PG_DIR: dataDir,
         EMBEDDED_PG_PORT: String(await freePort()),
         HTTP_PORT: String(port),
+        SMPP_PORT: String(await freePort()),
       });
       running.push(app);
       await waitUntilServing(app, port);

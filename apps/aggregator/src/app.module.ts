@@ -1,15 +1,20 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, type AppConfig } from '@app/config';
 import { DatabaseModule, type DatabaseServer } from '@app/database';
+import { GatewayModule } from '@app/gateway';
 import { HealthController } from './health.controller';
 
-/** The all-in-one aggregator, as far as it exists: config, database (migrated at start), health endpoints. */
+/** The all-in-one aggregator, as far as it exists: config, database (migrated at start), health, the SMPP gateway. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, server: DatabaseServer): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ server, runMigrations: true })],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ server, runMigrations: true }),
+        GatewayModule.forRoot(),
+      ],
       controllers: [HealthController],
     };
   }

@@ -57,8 +57,7 @@ async function bootstrap(): Promise<void> {
   }
   logger.log(`HTTP listening on port ${config.httpPort}: GET /health, GET /ready`);
   logger.log(
-    'This build runs the database layer and the health endpoints only: the SMPP server, routing, billing ' +
-      'and provider connectors arrive in later issues.',
+    `SMPP listening on port ${config.smppPort}${config.smppTlsPort ? `, TLS on ${config.smppTlsPort}` : ''}`,
   );
 }
 

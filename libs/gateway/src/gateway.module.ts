@@ -4,7 +4,7 @@ import {
   Module,
   type DynamicModule,
   type OnApplicationBootstrap,
-  type OnApplicationShutdown,
+  type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
@@ -21,7 +21,7 @@ export interface GatewayModuleOptions {
 const GATEWAY_OPTIONS = Symbol('GATEWAY_OPTIONS');
 
 /** Starts the gateway when the application boots; stops it gracefully (unbind, drain) on shutdown. */
-class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+class GatewayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Gateway');
 
   constructor(@Inject(Gateway) private readonly gateway: Gateway) {}
@@ -30,7 +30,7 @@ class GatewayLifecycle implements OnApplicationBootstrap, OnApplicationShutdown 
     await this.gateway.start();
   }
 
-  async onApplicationShutdown(signal?: string): Promise<void> {
+  async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log(`stopping SMPP gateway${signal ? ` (${signal})` : ''}: unbinding tenants`);
     await this.gateway.stop();
   }

@@ -1,0 +1,19 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule, type AppConfig } from '@app/config';
+import { DatabaseModule, type DatabaseServer } from '@app/database';
+import { GatewayModule } from '@app/gateway';
+
+/** The standalone ESME-facing SMPP server: config, database (migrated at start), the gateway. */
+@Module({})
+export class SmppServerModule {
+  static forRoot(config: AppConfig, server: DatabaseServer): DynamicModule {
+    return {
+      module: SmppServerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ server, runMigrations: true }),
+        GatewayModule.forRoot(),
+      ],
+    };
+  }
+}
