@@ -37,6 +37,18 @@ const GATEWAY_DEFAULTS = {
   smppSchedulerIntervalMs: 1_000,
 };
 
+/** Defaults of the provider simulators' keys (apps/provider-sim). */
+const SIM_DEFAULTS = {
+  simInfobipPort: 18888,
+  simGatewayApiPort: 12775,
+  simMtaPort: 12776,
+  simLabsMobilePort: 22775,
+  simMtaTlsCert: undefined,
+  simMtaTlsKey: undefined,
+  simDlrDelayMs: 10,
+  simAccounts: [{ system_id: 'simuser', password: 'simpass' }],
+};
+
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
     expect(loadConfig({})).toEqual({
@@ -56,6 +68,7 @@ describe('loadConfig', () => {
       deliveryLeaseMs: 60_000,
       deliveryPollMs: 5000,
       ...GATEWAY_DEFAULTS,
+      ...SIM_DEFAULTS,
     });
   });
 
@@ -88,6 +101,7 @@ describe('loadConfig', () => {
       deliveryLeaseMs: 60_000,
       deliveryPollMs: 5000,
       ...GATEWAY_DEFAULTS,
+      ...SIM_DEFAULTS,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -152,5 +166,20 @@ describe('redactUrl', () => {
 
   it('masks the credentials of a value that is not a URL', () => {
     expect(redactUrl('postgres://app:pa ss@db:port/sms')).toBe('postgres://***@db:port/sms');
+  });
+});
+
+describe('SIM_ACCOUNTS', () => {
+  it('reads system_id:password pairs; a password may contain a colon', () => {
+    expect(loadConfig({ SIM_ACCOUNTS: 'alice:s3cret, bob:a:b' }).simAccounts).toEqual([
+      { system_id: 'alice', password: 's3cret' },
+      { system_id: 'bob', password: 'a:b' },
+    ]);
+  });
+
+  it('refuses an entry without a password, never echoing the value', () => {
+    expect(() => loadConfig({ SIM_ACCOUNTS: 'alice:s3cret,bob' })).toThrow(
+      'SIM_ACCOUNTS: entry 2 is not system_id:password',
+    );
   });
 });

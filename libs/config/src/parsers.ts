@@ -52,3 +52,18 @@ export const directory: ValueParser<string> = (raw) => resolve(raw);
 
 /** A file path, made absolute like `directory`; whether it exists is checked by the code that opens it. */
 export const filePath: ValueParser<string> = directory;
+
+/**
+ * `system_id:password` pairs separated by commas, e.g. `alice:secret1,bob:secret2`. A password may
+ * contain `:`; neither part may be empty. The value is never echoed: it carries passwords.
+ */
+export const accountList: ValueParser<Array<{ system_id: string; password: string }>> = (raw) =>
+  raw.split(',').map((entry, index) => {
+    const colon = entry.indexOf(':');
+    const systemId = entry.slice(0, colon).trim();
+    const password = entry.slice(colon + 1);
+    if (colon < 0 || systemId === '' || password === '') {
+      throw new InvalidValueError(`entry ${index + 1} is not system_id:password`);
+    }
+    return { system_id: systemId, password };
+  });

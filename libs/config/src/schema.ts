@@ -1,4 +1,14 @@
-import { directory, filePath, integer, oneOf, port, postgresUrl, text, type ValueParser } from './parsers';
+import {
+  accountList,
+  directory,
+  filePath,
+  integer,
+  oneOf,
+  port,
+  postgresUrl,
+  text,
+  type ValueParser,
+} from './parsers';
 
 /** How one configuration key is read from the environment. */
 export interface ConfigKey<T> {
@@ -205,6 +215,52 @@ export const CONFIG_SCHEMA = {
     "How often a tenant queue is re-read for other instances' enqueues and leases (below DELIVERY_LEASE_MS)",
     '5000',
     integer(10, 600_000),
+  ),
+  simInfobipPort: withDefault(
+    'SIM_INFOBIP_PORT',
+    'Provider simulator: Infobip SMPP port (plain)',
+    '18888',
+    port,
+  ),
+  simGatewayApiPort: withDefault(
+    'SIM_GATEWAYAPI_PORT',
+    'Provider simulator: GatewayAPI SMPP port (plain)',
+    '12775',
+    port,
+  ),
+  simMtaPort: withDefault(
+    'SIM_MTA_PORT',
+    'Provider simulator: Mobile Text Alerts SMPP port (TLS only)',
+    '12776',
+    port,
+  ),
+  simLabsMobilePort: withDefault(
+    'SIM_LABSMOBILE_PORT',
+    'Provider simulator: LabsMobile SMPP port (plain)',
+    '22775',
+    port,
+  ),
+  simMtaTlsCert: optional(
+    'SIM_MTA_TLS_CERT',
+    'Provider simulator: PEM certificate for the MTA port; unset: a self-signed one is made at start',
+    filePath,
+  ),
+  simMtaTlsKey: optional(
+    'SIM_MTA_TLS_KEY',
+    'Provider simulator: PEM private key for SIM_MTA_TLS_CERT',
+    filePath,
+  ),
+  simDlrDelayMs: withDefault(
+    'SIM_DLR_DELAY_MS',
+    'Provider simulator: delay before each delivery receipt',
+    '10',
+    integer(0, 3_600_000),
+  ),
+  simAccounts: withDefault(
+    'SIM_ACCOUNTS',
+    'Provider simulator: accepted binds as system_id:password pairs, comma-separated',
+    'simuser:simpass',
+    accountList,
   ),
 } as const satisfies Record<string, ConfigKey<unknown>>;
 
