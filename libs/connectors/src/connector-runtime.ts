@@ -26,6 +26,7 @@ import {
   type DeliverSm,
   type InboundRequest,
   type RandomSource,
+  type ReconnectBackoffOptions,
   type ReconnectClock,
   type SmppHost,
   type SmppSession,
@@ -75,6 +76,8 @@ export interface ConnectorOptions {
   delivery: DeliveryPort;
   billing?: BillingPort;
   clock?: Clock;
+  /** Overrides of the profile's reconnect schedule (tests, or an operator's choice). */
+  reconnect?: Partial<ReconnectBackoffOptions>;
   reconnectClock?: ReconnectClock;
   random?: RandomSource;
 }
@@ -518,7 +521,7 @@ export class ConnectorRuntime {
         password: this.options.password,
         systemType: profile.connection.systemType,
         allowLongPassword: profile.connection.allowLongPassword,
-        reconnect: profile.session.reconnect,
+        reconnect: { ...profile.session.reconnect, ...this.options.reconnect },
         session: {
           windowSize: this.options.windowSize ?? 10,
           responseTimeoutMs: this.options.responseTimeoutMs ?? 30_000,

@@ -16,6 +16,14 @@ export interface ParkedDlr {
 
 type Queryable = DataSource | EntityManager;
 
+/** TypeORM's postgres driver returns [rows, affected] rather than rows for UPDATE/DELETE ... RETURNING. */
+async function modified<T>(manager: Queryable, sql: string, parameters: unknown[]): Promise<T[]> {
+  const result: T[] | [T[], number] = await manager.query(sql, parameters);
+  return result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number'
+    ? result[0]
+    : (result as T[]);
+}
+
 /** The connector's SQL: attempts, parked receipts, MO numbers, provider health. */
 export class ConnectorRepository {
   constructor(
@@ -80,7 +88,8 @@ export class ConnectorRepository {
     status: 'resubmitted' | 'given_up',
     at: Date,
   ): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows = await modified<{ id: string }>(
+      this.dataSource,
       `UPDATE attempts SET status = $2, classification = 'LOST', answered_at = $3
        WHERE id = $1 AND status = 'indeterminate' RETURNING id`,
       [attemptId, status, at],
@@ -136,12 +145,13 @@ export class ConnectorRepository {
 
   /** Removes and returns the parked receipts of an id, oldest first; whoever deletes a row applies it. */
   async unpark(key: string, manager: Queryable = this.dataSource): Promise<ParkedDlr[]> {
-    const rows: Array<{
+    const rows = await modified<{
       id: string;
       reason: 'early' | 'unknown';
       outcome: ParkedDlrOutcome;
       received_at: Date;
-    }> = await manager.query(
+    }>(
+      manager,
       `DELETE FROM parked_dlrs WHERE provider_id = $1 AND provider_message_key = $2
          RETURNING id, reason, outcome, received_at`,
       [this.providerId, key],
@@ -152,7 +162,8 @@ export class ConnectorRepository {
   }
 
   async dropExpiredParked(now: Date): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
+    const rows = await modified<{ id: string }>(
+      this.dataSource,
       `DELETE FROM parked_dlrs WHERE provider_id = $1 AND expires_at <= $2 RETURNING id`,
       [this.providerId, now],
     );
