@@ -1,4 +1,8 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { connect as connectTcp, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { CommandStatus, DlrMessageState } from '@app/smpp';
@@ -10,7 +14,7 @@ import {
   startTestGateway,
   testSettings,
 } from './testing/gateway-harness';
-import { TenantClient } from './testing/node-smpp-client';
+import { TenantClient, type NodeSmppPdu } from './testing/node-smpp-client';
 
 let db: TestDatabase;
 
@@ -187,6 +191,71 @@ describe('SMPP gateway over real sockets and Postgres', () => {
       await whenClosed(third);
       expect(third.destroyed).toBe(true);
       expect(held.every((socket) => !socket.destroyed)).toBe(true);
+    });
+  });
+
+  describe('listeners and timers', () => {
+    it('serves binds and submits over TLS with a certificate from the configuration', async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'gateway-tls-'));
+      cleanups.push(() => Promise.resolve(rmSync(dir, { recursive: true, force: true })));
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=127.0.0.1',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
+      const gateway = await gatewayWith(
+        testSettings({
+          server: {
+            tls: {
+              port: 0,
+              cert: readFileSync(join(dir, 'cert.pem')),
+              key: readFileSync(join(dir, 'key.pem')),
+            },
+          },
+        }),
+      );
+      const systemId = uniqueId('tls');
+      await createTestTenant(db.dataSource, { systemId });
+      const secure = await TenantClient.connect(gateway.server.ports.tls!, { tls: true });
+      cleanups.push(() => secure.close());
+      expect((await secure.bind('transceiver', systemId)).command_status).toBe(CommandStatus.ESME_ROK);
+      const resp = await secure.submit({});
+      expect(resp.command_status).toBe(CommandStatus.ESME_ROK);
+      expect(resp.message_id).toMatch(/^[0-9a-f]{24}$/);
+    });
+
+    it('sends enquire_link to an idle tenant and closes a silent one after the inactivity timer', async () => {
+      const gateway = await gatewayWith(
+        testSettings({ server: { enquireLinkIntervalMs: 100, inactivityTimeoutMs: 400 } }),
+      );
+      const systemId = uniqueId('idle');
+      await createTestTenant(db.dataSource, { systemId });
+      const answering = await boundClient(gateway, systemId);
+      const enquired = new Promise<NodeSmppPdu>((resolve) => answering.raw.on('enquire_link', resolve));
+      expect((await enquired).command).toBe('enquire_link');
+
+      // A client that answers nothing and sends nothing is cut off.
+      const silent = await client(gateway);
+      (silent.raw as unknown as { removeAllListeners(event: string): void }).removeAllListeners(
+        'enquire_link',
+      );
+      expect((await silent.bind('transmitter', systemId)).command_status).toBe(CommandStatus.ESME_ROK);
+      await silent.closed;
+      expect(silent.hasClosed).toBe(true);
     });
   });
 
