@@ -490,6 +490,11 @@ describe('SMPP gateway over real sockets and Postgres', () => {
       const owner = await boundClient(gateway, ownerId, 'transceiver');
       const stranger = await boundClient(gateway, strangerId, 'transceiver');
       const { message_id: id } = await owner.submit({ registered_delivery: 1 });
+      const receipt = new Promise<NodeSmppPdu & { esm_class?: number; receipted_message_id?: string }>(
+        (resolve) => owner.raw.on('deliver_sm', resolve),
+      );
+      let strangerGotReceipt = false;
+      stranger.raw.on('deliver_sm', () => (strangerGotReceipt = true));
 
       const mine = await owner.request('query_sm', { message_id: id });
       expect(mine).toMatchObject({
@@ -515,6 +520,9 @@ describe('SMPP gateway over real sockets and Postgres', () => {
         [id],
       );
       expect(row).toEqual({ status: 'deleted', reservation_status: 'voided' });
+      // The cancellation reaches the owner as a DLR (through the tenant delivery queue), and only the owner.
+      expect(await receipt).toMatchObject({ esm_class: 0x04, receipted_message_id: id });
+      expect(strangerGotReceipt).toBe(false);
       expect(await owner.request('query_sm', { message_id: id })).toMatchObject({
         message_state: DlrMessageState.DELETED,
       });
