@@ -8,4 +8,5 @@ export {
 } from './dialects';
 export { numberLookupReceipt, SIM_NUMBER_LOOKUP } from './number-lookup';
 export { DEFAULT_SIM_ACCOUNT, ProviderSimConfigError, startProviderSim } from './provider-sim';
+export { selfSignedCertificate } from './self-signed';
 export type { ProviderSim, ProviderSimOptions, ReceivedPdu, SimAccount, SimFaults, SimMo } from './types';

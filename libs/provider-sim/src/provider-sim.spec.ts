@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CommandStatus,
   createPdu,
@@ -15,39 +11,15 @@ import {
 } from '@app/smpp';
 import { parseDeliver, parseNumberLookup, PROVIDER_PROFILES, type ProviderId } from '@app/providers';
 import { DEFAULT_SIM_ACCOUNT, startProviderSim } from './provider-sim';
+import { selfSignedCertificate } from './self-signed';
 import { bindEsme, openSocket } from './testing/esme';
 import type { ProviderSim, ProviderSimOptions } from './types';
 
-let tlsDir: string;
 let tls: { key: Buffer; cert: Buffer };
 
 beforeAll(() => {
-  tlsDir = mkdtempSync(join(tmpdir(), 'provider-sim-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      join(tlsDir, 'key.pem'),
-      '-out',
-      join(tlsDir, 'cert.pem'),
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-    ],
-    { stdio: 'ignore' },
-  );
-  tls = { key: readFileSync(join(tlsDir, 'key.pem')), cert: readFileSync(join(tlsDir, 'cert.pem')) };
+  tls = selfSignedCertificate(1);
 });
-
-afterAll(() => rmSync(tlsDir, { recursive: true, force: true }));
 
 const sims: ProviderSim[] = [];
 afterEach(async () => {
