@@ -49,6 +49,15 @@ const SIM_DEFAULTS = {
   simAccounts: [{ system_id: 'simuser', password: 'simpass' }],
 };
 
+/** Defaults of the bus and outbox relay keys (libs/bus). */
+const BUS_DEFAULTS = {
+  rabbitmqUrl: undefined,
+  rabbitmqPrefetch: 100,
+  rabbitmqPublishTimeoutMs: 10_000,
+  outboxPollMs: 100,
+  outboxBatchSize: 500,
+};
+
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
     expect(loadConfig({})).toEqual({
@@ -69,6 +78,7 @@ describe('loadConfig', () => {
       deliveryPollMs: 5000,
       ...GATEWAY_DEFAULTS,
       ...SIM_DEFAULTS,
+      ...BUS_DEFAULTS,
     });
   });
 
@@ -102,12 +112,14 @@ describe('loadConfig', () => {
       deliveryPollMs: 5000,
       ...GATEWAY_DEFAULTS,
       ...SIM_DEFAULTS,
+      ...BUS_DEFAULTS,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it.each([
     ['DATABASE_URL', 'mysql://root@localhost/db', 'DATABASE_URL: not a postgres:// URL'],
+    ['RABBITMQ_URL', 'http://localhost:5672', 'RABBITMQ_URL: not an amqp:// URL'],
     ['DATABASE_URL', 'not a url', 'DATABASE_URL: not a postgres:// URL'],
     ['DATABASE_URL', 'postgres:///db', 'DATABASE_URL: not a postgres:// URL'],
     ['SMPP_PORT', 'abc', 'SMPP_PORT: must be an integer 1-65535, got "abc"'],

@@ -47,6 +47,20 @@ export const postgresUrl: ValueParser<string> = (raw) => {
   return raw;
 };
 
+/** An `amqp://` or `amqps://` URL with a host. The value is never echoed: it may carry a password. */
+export const amqpUrl: ValueParser<string> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new InvalidValueError('not an amqp:// URL');
+  }
+  if ((url.protocol !== 'amqp:' && url.protocol !== 'amqps:') || url.hostname === '') {
+    throw new InvalidValueError('not an amqp:// URL');
+  }
+  return raw;
+};
+
 /** A filesystem path, made absolute against the working directory when the config is loaded. */
 export const directory: ValueParser<string> = (raw) => resolve(raw);
 

@@ -1,5 +1,6 @@
 import {
   accountList,
+  amqpUrl,
   directory,
   filePath,
   integer,
@@ -261,6 +262,35 @@ export const CONFIG_SCHEMA = {
     'Provider simulator: accepted binds as system_id:password pairs, comma-separated',
     'simuser:simpass',
     accountList,
+  ),
+  rabbitmqUrl: optional(
+    'RABBITMQ_URL',
+    'RabbitMQ for the bus between processes (amqp://user:password@host:port/vhost); unset: the in-process bus',
+    amqpUrl,
+  ),
+  rabbitmqPrefetch: withDefault(
+    'RABBITMQ_PREFETCH',
+    'Unacknowledged messages one consumer may hold (connectors use their window instead)',
+    '100',
+    integer(1, 65_535),
+  ),
+  rabbitmqPublishTimeoutMs: withDefault(
+    'RABBITMQ_PUBLISH_TIMEOUT_MS',
+    'A publish not confirmed by RabbitMQ within this time fails (the outbox row is published again later)',
+    '10000',
+    integer(100, 600_000),
+  ),
+  outboxPollMs: withDefault(
+    'OUTBOX_POLL_MS',
+    'How often the outbox relay looks for unpublished rows when nothing woke it',
+    '100',
+    integer(5, 60_000),
+  ),
+  outboxBatchSize: withDefault(
+    'OUTBOX_BATCH_SIZE',
+    'Outbox rows the relay locks, publishes and marks per transaction',
+    '500',
+    integer(1, 10_000),
   ),
 } as const satisfies Record<string, ConfigKey<unknown>>;
 
