@@ -1,0 +1,13 @@
+export {
+  BusError,
+  type Bus,
+  type BusConsumer,
+  type BusHandler,
+  type ConsumeOptions,
+  type Delivery,
+  type PublishOptions,
+  type TopicHealth,
+} from './bus';
+export { deduplicating, RecentMessageIds, type ProcessedMessages } from './deduplicating';
+export { InProcessBus } from './in-process-bus';
+export { QUEUE_OPTIONS, RabbitMqBus, type RabbitMqBusOptions } from './rabbitmq-bus';
