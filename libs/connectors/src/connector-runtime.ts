@@ -71,6 +71,8 @@ export interface ConnectorOptions {
   indeterminate: IndeterminatePolicy;
   /** How long an unknown or early receipt stays parked. Default 10 minutes. */
   parkTtlMs?: number;
+  /** How often parked receipts past their expiry are deleted. Default 60 000 ms. */
+  parkSweepMs?: number;
   refundPolicy?: RefundPolicy;
   dataSource: DataSource;
   delivery: DeliveryPort;
@@ -93,6 +95,8 @@ export interface ConnectorCounters {
   dlrsParkedEarly: number;
   dlrsUnknown: number;
   dlrsDuplicate: number;
+  /** Parked receipts deleted unmatched after their expiry. */
+  dlrsExpired: number;
   mo: number;
   moUnrouted: number;
 }
@@ -150,6 +154,7 @@ export class ConnectorRuntime {
     dlrsParkedEarly: 0,
     dlrsUnknown: 0,
     dlrsDuplicate: 0,
+    dlrsExpired: 0,
     mo: 0,
     moUnrouted: 0,
   };
@@ -167,6 +172,7 @@ export class ConnectorRuntime {
   private drainWaiters: Array<() => void> = [];
   private boundWaiters: Array<() => void> = [];
   private stopping = false;
+  private parkSweep: NodeJS.Timeout | undefined;
   private downReason: string | undefined;
 
   constructor(private readonly options: ConnectorOptions) {
@@ -196,6 +202,15 @@ export class ConnectorRuntime {
   start(): void {
     registerProviderTlvs(this.options.profile);
     this.openClients();
+    this.parkSweep = setInterval(() => this.track(this.sweepParked()), this.options.parkSweepMs ?? 60_000);
+    this.parkSweep.unref();
+  }
+
+  /** Deletes parked receipts past their expiry (none of them ever reaches a tenant); returns how many. */
+  async sweepParked(): Promise<number> {
+    const dropped = await this.repository.dropExpiredParked(new Date(this.clock()));
+    this.counters.dlrsExpired += dropped;
+    return dropped;
   }
 
   /** Resolves once `count` sessions are bound. */
@@ -219,6 +234,7 @@ export class ConnectorRuntime {
   /** Stops taking messages, waits for sends and receipts in progress, then unbinds every session. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.parkSweep);
     while (this.inflightSends > 0) await new Promise<void>((resolve) => this.drainWaiters.push(resolve));
     await Promise.all([...this.intake]);
     await Promise.all(this.clients.map((client) => client.stop()));
