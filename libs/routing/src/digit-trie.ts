@@ -12,19 +12,20 @@ const MAX_PREFIX_DIGITS = 15;
 /** Nodes (or pairs) processed between two yields of a cooperative build. */
 const BUILD_SLICE = 1 << 15;
 
-/** Int32 words per node: first child index, child mask, first pair, end of pairs. */
-const NODE_WORDS = 4;
+/** Int32 words per node: first child index; child mask (bits 0-9) with the pair count above it. */
+const NODE_WORDS = 2;
 const FIRST_CHILD = 0;
-const CHILD_MASK = 1;
-const PAIR_BEGIN = 2;
-const PAIR_END = 3;
+const MASK_AND_COUNT = 1;
+const DIGIT_MASK = 0x3ff;
+const COUNT_SHIFT = 10;
 
 /**
  * An immutable digit trie for longest-prefix match over several columns at once (a column is a rate deck, say).
  *
- * Each node is four Int32 words in one array (16 bytes, one cache line): the index of its first child, a 10-bit
- * mask with bit d set when it has a child for digit d, and the range of its (column, value) pairs in
- * `pairColumn`/`pairValue`. Children of a node are contiguous, so the child for digit d is
+ * Each node is two Int32 words (8 bytes, so that large tries still mostly fit in cache): the index of its first
+ * child, and a 10-bit mask with bit d set when it has a child for digit d, with the number of its (column, value)
+ * pairs above the mask. The pairs of node n start at `pairBegin[n]` in `pairColumn`/`pairValue`, read only for the
+ * node a lookup ends on. Children of a node are contiguous, so the child for digit d is
  * `firstChild + popcount(mask & ((1 << d) - 1))`; child blocks are laid out in depth-first order, so that the nodes
  * on one path sit close together. The pairs of a node that ends some column's prefix include, for every other
  * column, the value of that column's longest prefix above the node: one lookup gives every column's longest match.
@@ -32,17 +33,28 @@ const PAIR_END = 3;
 export class DigitTrie {
   private constructor(
     private readonly nodes: Int32Array,
+    private readonly pairBegins: Int32Array,
     readonly pairColumn: Uint16Array,
     readonly pairValue: Int32Array,
   ) {}
 
   /** @internal Used by DigitTrieBuilder only. */
-  static fromArrays(nodes: Int32Array, pairColumn: Uint16Array, pairValue: Int32Array): DigitTrie {
-    return new DigitTrie(nodes, pairColumn, pairValue);
+  static fromArrays(
+    nodes: Int32Array,
+    pairBegins: Int32Array,
+    pairColumn: Uint16Array,
+    pairValue: Int32Array,
+  ): DigitTrie {
+    return new DigitTrie(nodes, pairBegins, pairColumn, pairValue);
   }
 
   static empty(): DigitTrie {
-    return new DigitTrie(new Int32Array(NODE_WORDS), new Uint16Array(0), new Int32Array(0));
+    return new DigitTrie(
+      new Int32Array(NODE_WORDS),
+      new Int32Array(1),
+      new Uint16Array(0),
+      new Int32Array(0),
+    );
   }
 
   get nodeCount(): number {
@@ -60,25 +72,26 @@ export class DigitTrie {
   longestMatch(digits: string): number {
     const nodes = this.nodes;
     let node = 0;
+    let word = nodes[MASK_AND_COUNT];
     let best = -1;
     for (let i = 0; i < digits.length; i++) {
-      const mask = nodes[node + CHILD_MASK];
       const bit = 1 << (digits.charCodeAt(i) - DIGIT_0);
-      if ((mask & bit) === 0) break;
-      node = (nodes[node + FIRST_CHILD] + POPCOUNT_10[mask & (bit - 1)]) * NODE_WORDS;
-      if (nodes[node + PAIR_BEGIN] !== nodes[node + PAIR_END]) best = node;
+      if ((word & bit) === 0) break;
+      node = nodes[node * NODE_WORDS + FIRST_CHILD] + POPCOUNT_10[word & (bit - 1) & DIGIT_MASK];
+      word = nodes[node * NODE_WORDS + MASK_AND_COUNT];
+      if (word >>> COUNT_SHIFT !== 0) best = node;
     }
-    return best === -1 ? -1 : best / NODE_WORDS;
+    return best;
   }
 
   /** Index of the first pair of `node`. */
   pairBegin(node: number): number {
-    return this.nodes[node * NODE_WORDS + PAIR_BEGIN];
+    return this.pairBegins[node];
   }
 
   /** Index after the last pair of `node`. */
   pairEnd(node: number): number {
-    return this.nodes[node * NODE_WORDS + PAIR_END];
+    return this.pairBegins[node] + (this.nodes[node * NODE_WORDS + MASK_AND_COUNT] >>> COUNT_SHIFT);
   }
 
   /** The value of `column` at `node` (its longest prefix on the node's path), or -1. */
@@ -169,6 +182,7 @@ export class DigitTrieBuilder {
     const poolValue = this.poolValue;
     const poolNext = this.poolNext;
     const nodes = new Int32Array(nodeCount * NODE_WORDS);
+    const pairBegins = new Int32Array(nodeCount);
     let outColumn = new Uint16Array(Math.max(16, this.poolSize * 2));
     let outValue = new Int32Array(outColumn.length);
     let outSize = 0;
@@ -184,13 +198,16 @@ export class DigitTrieBuilder {
       if ((visited & (BUILD_SLICE - 1)) === BUILD_SLICE - 1) yield;
       stackSize--;
       const source = stackSource[stackSize];
-      const at = stackIndex[stackSize] * NODE_WORDS;
+      const index = stackIndex[stackSize];
       const ancestor = stackAncestor[stackSize];
       const own = ownHead[source];
-      nodes[at + PAIR_BEGIN] = outSize;
+      pairBegins[index] = outSize;
       if (own !== -1) {
-        const ancestorBegin = ancestor === -1 ? 0 : nodes[ancestor * NODE_WORDS + PAIR_BEGIN];
-        const ancestorEnd = ancestor === -1 ? 0 : nodes[ancestor * NODE_WORDS + PAIR_END];
+        const ancestorBegin = ancestor === -1 ? 0 : pairBegins[ancestor];
+        const ancestorEnd =
+          ancestor === -1
+            ? 0
+            : ancestorBegin + (nodes[ancestor * NODE_WORDS + MASK_AND_COUNT] >>> COUNT_SHIFT);
         let ownCount = 0;
         for (let pair = own; pair !== -1; pair = poolNext[pair]) ownCount++;
         const needed = outSize + ownCount + ancestorEnd - ancestorBegin;
@@ -223,8 +240,8 @@ export class DigitTrieBuilder {
           }
         }
       }
-      nodes[at + PAIR_END] = outSize;
-      const childrenAncestor = own !== -1 ? at / NODE_WORDS : ancestor;
+      const pairCount = outSize - pairBegins[index];
+      const childrenAncestor = own !== -1 ? index : ancestor;
       const base = source * 10;
       let mask = 0;
       let childCount = 0;
@@ -234,8 +251,8 @@ export class DigitTrieBuilder {
           childCount++;
         }
       }
-      nodes[at + FIRST_CHILD] = allocated;
-      nodes[at + CHILD_MASK] = mask;
+      nodes[index * NODE_WORDS + FIRST_CHILD] = allocated;
+      nodes[index * NODE_WORDS + MASK_AND_COUNT] = mask | (pairCount << COUNT_SHIFT);
       // Pushed from the highest digit down, so that the lowest digit is visited next.
       let childIndex = allocated + childCount;
       for (let digit = 9; digit >= 0; digit--) {
@@ -251,7 +268,7 @@ export class DigitTrieBuilder {
     }
     this.children = new Int32Array(0);
     this.ownHead = new Int32Array(0);
-    return DigitTrie.fromArrays(nodes, outColumn.slice(0, outSize), outValue.slice(0, outSize));
+    return DigitTrie.fromArrays(nodes, pairBegins, outColumn.slice(0, outSize), outValue.slice(0, outSize));
   }
 
   private allocateNode(): number {

@@ -373,6 +373,14 @@ export class RoutingTable {
     };
   }
 
+  /**
+   * The core lookup alone (what plan() starts with): the deck trie node that holds every deck's longest match for
+   * `digits` (ASCII digits), or -1. For benchmarks and diagnostics.
+   */
+  longestRateMatch(digits: string): number {
+    return this.data.deckTrie.longestMatch(digits);
+  }
+
   /** The epoch in force at `nowMs`: the last one that started at or before it. */
   epochAt(nowMs: number): Epoch {
     const epochs = this.data.epochs;
