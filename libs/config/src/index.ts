@@ -4,10 +4,12 @@ export { loadConfig } from './load-config';
 export { redactUrl } from './redact-url';
 export {
   CONFIG_SCHEMA,
+  LOG_FORMATS,
   LOG_LEVELS,
   NODE_ENVS,
   type AppConfig,
   type ConfigKey,
+  type LogFormat,
   type LogLevel,
   type NodeEnv,
 } from './schema';

@@ -14,6 +14,9 @@ function issuesOf(env: NodeJS.ProcessEnv): string[] {
   throw new Error('expected a ConfigError');
 }
 
+/** Defaults of the logging keys (libs/observability). */
+const LOG_DEFAULTS = { logFormat: 'json', logRedact: true };
+
 /** Defaults of the SMPP gateway's keys (libs/gateway). */
 const GATEWAY_DEFAULTS = {
   smppHost: '0.0.0.0',
@@ -79,6 +82,7 @@ describe('loadConfig', () => {
       ...GATEWAY_DEFAULTS,
       ...SIM_DEFAULTS,
       ...BUS_DEFAULTS,
+      ...LOG_DEFAULTS,
     });
   });
 
@@ -113,6 +117,7 @@ describe('loadConfig', () => {
       ...GATEWAY_DEFAULTS,
       ...SIM_DEFAULTS,
       ...BUS_DEFAULTS,
+      ...LOG_DEFAULTS,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -133,6 +138,8 @@ describe('loadConfig', () => {
     ['DATABASE_POOL_SIZE', '1', 'DATABASE_POOL_SIZE: must be an integer 2-1000, got "1"'],
     ['DATABASE_POOL_SIZE', 'many', 'DATABASE_POOL_SIZE: must be an integer 2-1000, got "many"'],
     ['LOG_LEVEL', 'info', 'LOG_LEVEL: must be one of fatal, error, warn, log, debug, verbose, got "info"'],
+    ['LOG_FORMAT', 'text', 'LOG_FORMAT: must be one of json, pretty, got "text"'],
+    ['LOG_REDACT', 'yes', 'LOG_REDACT: must be true or false, got "yes"'],
     ['NODE_ENV', 'staging', 'NODE_ENV: must be one of development, production, test, got "staging"'],
   ])('refuses %s=%j', (variable, value, message) => {
     expect(issuesOf({ [variable]: value })).toEqual([message]);

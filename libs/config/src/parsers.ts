@@ -81,3 +81,11 @@ export const accountList: ValueParser<Array<{ system_id: string; password: strin
     }
     return { system_id: systemId, password };
   });
+
+/** `true` or `false`, case-insensitive. */
+export const flag: ValueParser<boolean> = (raw) => {
+  const value = raw.toLowerCase();
+  if (value !== 'true' && value !== 'false')
+    throw new InvalidValueError(`must be true or false, got ${shown(raw)}`);
+  return value === 'true';
+};

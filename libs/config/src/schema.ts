@@ -3,6 +3,7 @@ import {
   amqpUrl,
   directory,
   filePath,
+  flag,
   integer,
   oneOf,
   port,
@@ -35,6 +36,9 @@ function withDefault<T>(
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 export const NODE_ENVS = ['development', 'production', 'test'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -72,6 +76,18 @@ export const CONFIG_SCHEMA = {
     `Lowest level logged: ${LOG_LEVELS.join(', ')}`,
     'log',
     oneOf(LOG_LEVELS),
+  ),
+  logFormat: withDefault(
+    'LOG_FORMAT',
+    "json: one JSON object per line (for log collectors); pretty: Nest's coloured lines (for a terminal)",
+    'json',
+    oneOf(LOG_FORMATS),
+  ),
+  logRedact: withDefault(
+    'LOG_REDACT',
+    'Mask phone numbers and message text in logs (false only for debugging); passwords and keys are always masked',
+    'true',
+    flag,
   ),
   smppPort: withDefault('SMPP_PORT', 'Plain SMPP listener port for ESMEs', '2775', port),
   smppTlsPort: optional('SMPP_TLS_PORT', 'SMPP over TLS listener port; unset: no TLS listener', port),
