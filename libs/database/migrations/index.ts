@@ -7,6 +7,7 @@ import { Gateway1795319665113 } from './1795319665113-Gateway';
 import { TenantDeliveries1795320000000 } from './1795320000000-TenantDeliveries';
 import { BillingDeferredAccountKeys1795320060000 } from './1795320060000-BillingDeferredAccountKeys';
 import { Connectors1795320467593 } from './1795320467593-Connectors';
+import { AdminApi1795321000000 } from './1795321000000-AdminApi';
 
 export const MIGRATIONS = [
   Base1763800000000,
@@ -16,4 +17,5 @@ export const MIGRATIONS = [
   TenantDeliveries1795320000000,
   BillingDeferredAccountKeys1795320060000,
   Connectors1795320467593,
+  AdminApi1795321000000,
 ];

@@ -19,6 +19,8 @@ import { AttemptEntity } from './entities/attempt.entity';
 import { MoNumberEntity } from './entities/mo-number.entity';
 import { NumberLookupEntity } from './entities/number-lookup.entity';
 import { ParkedDlrEntity } from './entities/parked-dlr.entity';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { AuditLogEntity } from './entities/audit-log.entity';
 
 export const ENTITIES = [
   TenantEntity,
@@ -40,6 +42,8 @@ export const ENTITIES = [
   ParkedDlrEntity,
   MoNumberEntity,
   NumberLookupEntity,
+  ApiKeyEntity,
+  AuditLogEntity,
 ];
 
 export { ProviderEntity, TenantEntity };
@@ -64,3 +68,6 @@ export * from './entities/attempt.entity';
 export * from './entities/mo-number.entity';
 export * from './entities/number-lookup.entity';
 export * from './entities/parked-dlr.entity';
+export { ApiKeyEntity, AuditLogEntity };
+export * from './entities/api-key.entity';
+export * from './entities/audit-log.entity';
