@@ -1,35 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIGRATIONS } from '@app/database';
-import { createTestDatabase, environmentWith, freePort, isProcessAlive } from '@app/testing';
+import { createTestDatabase, freePort, isProcessAlive, spawnApp, type RunningApp } from '@app/testing';
 
 const REPO_ROOT = join(__dirname, '..');
 const MAIN = join(REPO_ROOT, 'apps', 'aggregator', 'src', 'main.ts');
 
-interface RunningApp {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 /** Runs the aggregator from source (swc-registered), as `npm start` runs the built copy. */
 function startApp(env: Record<string, string | undefined>): RunningApp {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], {
-    cwd: REPO_ROOT,
-    env: environmentWith({ NO_COLOR: '1', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const chunks: string[] = [];
-  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  const exited = once(child, 'close').then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-  }));
-  return { child, output: () => chunks.join(''), exited };
+  return spawnApp(MAIN, REPO_ROOT, env);
 }
 
 /** Polls GET /health until it answers (bounded), failing early with the app's output if the app exits. */

@@ -1,37 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { join } from 'node:path';
 import { CredentialService } from '@app/gateway';
 import { CommandStatus } from '@app/smpp';
-import { createTestDatabase, environmentWith, freePort, type TestDatabase } from '@app/testing';
+import { createTestDatabase, freePort, spawnApp, type RunningApp, type TestDatabase } from '@app/testing';
 import { TenantClient, type NodeSmppPdu } from '../libs/gateway/src/server/testing/node-smpp-client';
 
 const REPO_ROOT = join(__dirname, '..');
 const MAIN = join(REPO_ROOT, 'apps', 'smpp-server', 'src', 'main.ts');
 
-interface RunningServer {
-  child: ChildProcess;
-  output(): string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function startServer(env: Record<string, string>): RunningServer {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', MAIN], {
-    cwd: REPO_ROOT,
-    env: environmentWith({ NO_COLOR: '1', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const chunks: string[] = [];
-  child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
-  const exited = once(child, 'close').then(([code, signal]) => ({
-    code: code as number | null,
-    signal: signal as NodeJS.Signals | null,
-  }));
-  return { child, output: () => chunks.join(''), exited };
-}
-
-async function waitForOutput(server: RunningServer, text: string): Promise<void> {
+async function waitForOutput(server: RunningApp, text: string): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
     if (server.output().includes(text)) return;
     if (server.child.exitCode !== null)
@@ -44,7 +20,7 @@ async function waitForOutput(server: RunningServer, text: string): Promise<void>
 describe('apps/smpp-server', () => {
   jest.setTimeout(90_000);
   let database: TestDatabase;
-  let server: RunningServer | undefined;
+  let server: RunningApp | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase({ migrated: false });
@@ -57,7 +33,11 @@ describe('apps/smpp-server', () => {
 
   it('serves binds and submits, and on SIGTERM answers in-flight submits, unbinds the tenant and exits 0', async () => {
     const port = await freePort();
-    server = startServer({ DATABASE_URL: database.url, SMPP_PORT: String(port), LOG_LEVEL: 'log' });
+    server = spawnApp(MAIN, REPO_ROOT, {
+      DATABASE_URL: database.url,
+      SMPP_PORT: String(port),
+      LOG_LEVEL: 'log',
+    });
     await waitForOutput(server, 'SMPP server ready');
     await new CredentialService(database.dataSource).createTenant({
       name: 'e2e',

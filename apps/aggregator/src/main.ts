@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { Logger, type LogLevel as NestLogLevel } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigError, LOG_LEVELS, loadConfig, type AppConfig, type LogLevel } from '@app/config';
+import { enabledLogLevels, loadConfigOrExit } from '@app/config';
 import { DatabaseServer } from '@app/database';
 import { AppModule } from './app.module';
 
@@ -9,24 +9,9 @@ const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 const logger = new Logger('Aggregator');
 const postgresLogger = new Logger('postgres');
 
-/** LOG_LEVEL names the lowest level logged; Nest wants the list of enabled levels. */
-function enabledLevels(level: LogLevel): NestLogLevel[] {
-  return LOG_LEVELS.slice(0, LOG_LEVELS.indexOf(level) + 1);
-}
-
-function readConfigOrExit(): AppConfig {
-  try {
-    return loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
-}
-
 async function bootstrap(): Promise<void> {
-  const config = readConfigOrExit();
-  Logger.overrideLogger(enabledLevels(config.logLevel));
+  const config = loadConfigOrExit();
+  Logger.overrideLogger(enabledLogLevels(config.logLevel));
 
   // Until Nest's shutdown hooks take over, a signal stops whatever has started so far and exits 0.
   const started: { server?: DatabaseServer } = {};
@@ -44,7 +29,7 @@ async function bootstrap(): Promise<void> {
   logger.log(`database: ${server.describe()}`);
   try {
     const app = await NestFactory.create(AppModule.forRoot(config, server), {
-      logger: enabledLevels(config.logLevel),
+      logger: enabledLogLevels(config.logLevel),
       abortOnError: false,
     });
     for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, stopDuringBoot);

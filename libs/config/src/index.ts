@@ -1,4 +1,5 @@
 export { APP_CONFIG, ConfigModule } from './config.module';
+export { enabledLogLevels, loadConfigOrExit } from './boot';
 export { ConfigError, InvalidValueError, type ConfigIssue } from './config.error';
 export { loadConfig } from './load-config';
 export { redactUrl } from './redact-url';

@@ -1,3 +1,4 @@
+export { spawnApp, type RunningApp } from './app-process';
 export { freePort } from './free-port';
 export { environmentWith } from './harness-env';
 export { isProcessAlive } from './processes';
