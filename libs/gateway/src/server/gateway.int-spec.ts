@@ -353,6 +353,24 @@ describe('SMPP gateway over real sockets and Postgres', () => {
       expect(before.command_status).toBe(CommandStatus.ESME_RINVBNDSTS);
     });
 
+    it('accepts data_sm with message_payload like submit_sm', async () => {
+      const gateway = await gatewayWith();
+      const systemId = uniqueId('data');
+      await createTestTenant(db.dataSource, { systemId });
+      const c = await boundClient(gateway, systemId, 'transmitter');
+      const resp = await c.request('data_sm', {
+        source_addr: 'ACME',
+        destination_addr: '447700900009',
+        message_payload: 'data sm text',
+      });
+      expect(resp.command_status).toBe(CommandStatus.ESME_ROK);
+      const [row] = await db.dataSource.query<{ dlr_text: string; segments: number }[]>(
+        `SELECT dlr_text, segments FROM messages WHERE id = $1`,
+        [resp.message_id],
+      );
+      expect(row).toEqual({ dlr_text: 'data sm text', segments: 1 });
+    });
+
     it('answers no credit when the account cannot pay', async () => {
       const gateway = await gatewayWith();
       const systemId = uniqueId('poor');
