@@ -11,3 +11,4 @@ export {
 export { deduplicating, RecentMessageIds, type ProcessedMessages } from './deduplicating';
 export { InProcessBus } from './in-process-bus';
 export { QUEUE_OPTIONS, RabbitMqBus, type RabbitMqBusOptions } from './rabbitmq-bus';
+export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
