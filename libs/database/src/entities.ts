@@ -51,6 +51,7 @@ export { PricePlanEntity, PricePlanEntryEntity, RateDeckEntity, RateDeckEntryEnt
 export * from './entities/provider.entity';
 export * from './entities/tenant.entity';
 export * from './entities/rate-deck.entity';
+export * from './entities/tariff-version.columns';
 export * from './entities/route-plan.entity';
 export { AccountEntity, LedgerEntryEntity, ReservationEntity };
 export * from './entities/account.entity';

@@ -1,14 +1,5 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-} from 'typeorm';
-import type { TariffStatus } from './rate-deck.entity';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { TariffVersionColumns } from './tariff-version.columns';
 import { TenantEntity } from './tenant.entity';
 
 /**
@@ -25,7 +16,7 @@ import { TenantEntity } from './tenant.entity';
 @Check('CHK_price_plans_currency', `"currency" ~ '^[A-Z]{3}$'`)
 @Check('CHK_price_plans_status', `"status" IN ('loading', 'ready')`)
 @Check('CHK_price_plans_row_count', `"row_count" >= 0`)
-export class PricePlanEntity {
+export class PricePlanEntity extends TariffVersionColumns {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -35,25 +26,6 @@ export class PricePlanEntity {
   @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'FK_price_plans_tenant' })
   tenant?: TenantEntity | null;
-
-  @Column({ type: 'integer' })
-  version!: number;
-
-  /** ISO 4217 code; prices are integer micro-units (10^-6) of it. */
-  @Column({ type: 'char', length: 3 })
-  currency!: string;
-
-  @Column({ type: 'timestamptz' })
-  effective_from!: Date;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  created_at!: Date;
-
-  @Column({ type: 'integer', default: 0 })
-  row_count!: number;
-
-  @Column({ type: 'text', default: 'loading' })
-  status!: TariffStatus;
 
   /** Billing policy: refund the tenant when the final state is UNDELIV after the provider accepted. */
   @Column({ type: 'boolean', default: false })

@@ -1,19 +1,6 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  Unique,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { ProviderEntity } from './provider.entity';
-
-export const TARIFF_STATUSES = ['loading', 'ready'] as const;
-/** `loading` while a CSV import writes its rows (never visible to routing); `ready` once committed whole. */
-export type TariffStatus = (typeof TARIFF_STATUSES)[number];
+import { TariffVersionColumns } from './tariff-version.columns';
 
 /**
  * One version of a provider's supplier rate deck (the buy side). A version replaces the provider's previous one at
@@ -25,7 +12,7 @@ export type TariffStatus = (typeof TARIFF_STATUSES)[number];
 @Check('CHK_rate_decks_currency', `"currency" ~ '^[A-Z]{3}$'`)
 @Check('CHK_rate_decks_status', `"status" IN ('loading', 'ready')`)
 @Check('CHK_rate_decks_row_count', `"row_count" >= 0`)
-export class RateDeckEntity {
+export class RateDeckEntity extends TariffVersionColumns {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
@@ -36,23 +23,4 @@ export class RateDeckEntity {
   @ManyToOne(() => ProviderEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'provider_id', foreignKeyConstraintName: 'FK_rate_decks_provider' })
   provider?: ProviderEntity;
-
-  @Column({ type: 'integer' })
-  version!: number;
-
-  /** ISO 4217 code; costs are integer micro-units (10^-6) of it. */
-  @Column({ type: 'char', length: 3 })
-  currency!: string;
-
-  @Column({ type: 'timestamptz' })
-  effective_from!: Date;
-
-  @CreateDateColumn({ type: 'timestamptz' })
-  created_at!: Date;
-
-  @Column({ type: 'integer', default: 0 })
-  row_count!: number;
-
-  @Column({ type: 'text', default: 'loading' })
-  status!: TariffStatus;
 }
