@@ -69,8 +69,8 @@ try {
 const name = args.name ?? fail('--name is required');
 const systemId = args['system-id'] ?? fail('--system-id is required');
 const currency = (args.currency ?? fail('--currency is required')).toUpperCase();
-const generated = args.password === undefined ? randomBytes(6).toString('base64url') : undefined;
-const password = args.password ?? generated;
+const password = args.password ?? randomBytes(6).toString('base64url');
+const generated = args.password === undefined ? password : undefined;
 const maxBinds = positive('max-binds', args['max-binds']);
 const tpsLimit = positive('tps', args.tps);
 const allowedBindTypes = bindTypes(args['bind-types']);
