@@ -12,3 +12,4 @@ export { deduplicating, RecentMessageIds, type ProcessedMessages } from './dedup
 export { InProcessBus } from './in-process-bus';
 export { QUEUE_OPTIONS, RabbitMqBus, type RabbitMqBusOptions } from './rabbitmq-bus';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
+export { reclaimExpiredLeases, type ReclaimedAttempt, type ReclaimOptions } from './lease-reclaim';
