@@ -323,7 +323,9 @@ export class RoutingTable {
     this.orderCandidates(routePlan, count, usability, request.messageKey);
 
     const segmentsBig = SEGMENT_COUNTS[segments];
-    const priceBig = pricePerSegmentBig * segmentsBig;
+    // One segment (the common case) reuses the per-segment bigints instead of allocating products.
+    const single = segments === 1;
+    const priceBig = single ? pricePerSegmentBig : pricePerSegmentBig * segmentsBig;
     const currencyCode = data.currencies[currency];
     const pricePlanId = data.planIds[planSlot];
     const pricePlanVersion = data.planVersion[planSlot];
@@ -349,7 +351,7 @@ export class RoutingTable {
         currency: currencyCode,
         costPerSegment,
         pricePerSegment: pricePerSegmentBig,
-        cost: costPerSegment * segmentsBig,
+        cost: single ? costPerSegment : costPerSegment * segmentsBig,
         price: priceBig,
         deckId: data.deckIds[deck],
         deckVersion: data.deckVersion[deck],
