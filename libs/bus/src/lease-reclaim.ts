@@ -47,11 +47,13 @@ export async function reclaimExpiredLeases(
   if (!Number.isInteger(options.batchSize) || options.batchSize < 1) {
     throw new RangeError('batchSize must be a positive integer');
   }
-  const [rows] = (await dataSource.query(RECLAIM_SQL, [
+  type Row = { id: string; message_id: string; provider_id: string; attempt_no: number };
+  // An UPDATE … RETURNING comes back from TypeORM's postgres driver as [rows, affected count].
+  const [rows] = await dataSource.query<[Row[], number]>(RECLAIM_SQL, [
     options.leaseMs,
     options.batchSize,
     options.providerId ?? null,
-  ])) as [{ id: string; message_id: string; provider_id: string; attempt_no: number }[], number];
+  ]);
   return rows.map((row) => ({
     attemptId: row.id,
     messageId: row.message_id,
