@@ -1,0 +1,19 @@
+export { BoundedLabel, OTHER_LABEL, statLabel, statusLabel, type StatLabel } from './metrics/labels';
+export {
+  METRIC_DEFINITIONS,
+  METRIC_NAMES,
+  type MetricDefinition,
+  type MetricName,
+} from './metrics/metric-definitions';
+export { readDatabaseSnapshot, type DatabaseSnapshot, type SqlQueryable } from './metrics/database-snapshot';
+export { ScrapeCache, type ScrapeResult } from './metrics/scrape-cache';
+export {
+  SmscMetrics,
+  type OrphanDlrReason,
+  type QueueDepth,
+  type ScrapeSourceOptions,
+  type SmscMetricsOptions,
+  type SubmitCommand,
+  type TenantDeliveryKindLabel,
+  type ThrottlingSide,
+} from './metrics/smsc-metrics';
