@@ -307,6 +307,8 @@ describe('decodePdu', () => {
     expect(
       encodePdu(createPdu('deliver_sm', { tlvs: [{ tag: Tlv.user_message_reference, value: reference }] })),
     ).toBeInstanceOf(Buffer);
+    // A number still lays out as the spec's 2-octet integer.
+    expect(createTlv(Tlv.user_message_reference, 0x1234).value).toEqual(Buffer.from([0x12, 0x34]));
     const tooLong = submitBody({ tail: tlv(Tlv.user_message_reference, Buffer.alloc(66, 0x41)) });
     expect(decodeError(frame(CommandId.deliver_sm, tooLong)).command_status).toBe(S.ESME_RINVPARLEN);
   });

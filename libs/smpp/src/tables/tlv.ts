@@ -116,7 +116,7 @@ const STANDARD_LAYOUT: Record<TlvName, StandardLayout> = {
   // SPEC §5.3.2.17 gives a 2-octet integer, but GatewayAPI takes and echoes a text reference of up to
   // 20+ characters in this TLV (seeds 001/002: the DLR's `text:` holds its first 20 characters). Accept
   // 2..65 octets; a 2-octet value still reads as the spec's integer.
-  user_message_reference: ['octets', 2, 65],
+  user_message_reference: ['int16', 2, 65],
   user_response_code: ['int8'],
   source_port: ['int16'],
   destination_port: ['int16'],
@@ -162,7 +162,8 @@ function define(tag: number, name: string, type: TlvValueType, minLength: number
 for (const name of Object.keys(Tlv) as TlvName[]) {
   const [type, minLength, maxLength] = STANDARD_LAYOUT[name];
   const size = type === 'int8' || type === 'int16' || type === 'int32' ? INTEGER_SIZE[type] : undefined;
-  define(Tlv[name], name, type, size ?? minLength ?? 0, size ?? maxLength ?? MAX_TLV_LENGTH);
+  // Explicit bounds in the layout win over an integer type's size (user_message_reference).
+  define(Tlv[name], name, type, minLength ?? size ?? 0, maxLength ?? size ?? MAX_TLV_LENGTH);
 }
 
 /**
