@@ -17,3 +17,14 @@ export {
   type TenantDeliveryKindLabel,
   type ThrottlingSide,
 } from './metrics/smsc-metrics';
+export { currentCorrelationId, withCorrelation, type LogContext } from './logging/correlation';
+export {
+  ALL_LOG_LEVELS,
+  createAppLogger,
+  JsonLogger,
+  PrettyLogger,
+  type AppLoggerSettings,
+  type JsonLoggerOptions,
+  type JsonLogLine,
+} from './logging/json-logger';
+export { isSecretKey, redact, redactString, REDACTED, type RedactOptions } from './logging/redact';
