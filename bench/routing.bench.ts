@@ -247,7 +247,8 @@ function run(prefixCount: number, seed: number): RunFigures {
       : '9' + digits(random, 10);
     requests.push({
       tenantId: TENANTS[index % TENANTS.length],
-      destination,
+      // Flat strings, as the SMPP decoder produces them (concatenation leaves ropes that V8 reads more slowly).
+      destination: Buffer.from(destination, 'latin1').toString('latin1'),
       segments: 1 + (index % 3),
       messageKey: `msg-${index}`,
     });

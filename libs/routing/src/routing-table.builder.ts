@@ -213,11 +213,11 @@ export class RoutingTableBuilder {
     for (const builder of this.planTries) {
       const trie = yield* builder.buildSteps();
       planTries.push(trie);
-      planPrices.push(this.prices.gather(trie.pairValue));
+      planPrices.push(yield* this.prices.gather(trie.pairValue));
       yield;
     }
     const rateEntries = this.rates.count;
-    const pairRates = this.rates.gather(deckTrie.pairValue);
+    const pairRates = yield* this.rates.gather(deckTrie.pairValue);
     yield;
     return new RoutingTable(
       {

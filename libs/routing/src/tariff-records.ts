@@ -58,6 +58,9 @@ export const PRICE_RECORD_BIGINTS = PRICE_RECORD_BYTES / 8;
 export const PRICE_RECORD_WORDS = PRICE_RECORD_BYTES / 4;
 export const PRICE_PREFIX_LENGTH = 2;
 
+/** Records copied between two yields of `gather`. */
+const GATHER_SLICE = 1 << 16;
+
 export class RecordBuffer {
   private buffer: ArrayBuffer;
   bigints: BigInt64Array;
@@ -98,14 +101,16 @@ export class RecordBuffer {
 
   /**
    * Records reordered: record i of the result is a copy of record `order[i]` of this buffer. Used to lay rates out
-   * in trie pair order, so that the rates of one destination are adjacent.
+   * in trie pair order, so that the rates of one destination are adjacent. Yields between slices (see
+   * RoutingTableBuilder.buildInBackground).
    */
-  gather(order: Int32Array): SealedRecords {
+  *gather(order: Int32Array): Generator<void, SealedRecords, void> {
     const wordsPerRecord = this.recordBytes / 4;
     const buffer = new ArrayBuffer(order.length * this.recordBytes);
     const to = new Int32Array(buffer);
     const from = this.words;
     for (let index = 0; index < order.length; index++) {
+      if ((index & (GATHER_SLICE - 1)) === GATHER_SLICE - 1) yield;
       const source = order[index] * wordsPerRecord;
       const target = index * wordsPerRecord;
       for (let word = 0; word < wordsPerRecord; word++) to[target + word] = from[source + word];
