@@ -77,7 +77,7 @@ export interface RoutingTableData {
   readonly deckEffectiveFrom: Float64Array;
   /** Number of rate deck entries loaded. */
   readonly rateEntries: number;
-  /** Columns are deck slots; the value of a pair is not used (see pairRates). */
+  /** Columns are deck slots, values rate entry indexes (the builder lays pairRates out by them). */
   readonly deckTrie: DigitTrie;
   /**
    * The rate (tariff-records.ts: cost per segment, prefix length, interned strings) of each deck trie pair, in pair
@@ -132,6 +132,9 @@ type RoutePlanChoice = CompiledRoutePlan | 'NO_ROUTE' | 'FILTERED';
  * An immutable routing table: rate decks, price plans and route plans, with every deck and plan version loaded
  * (current and future). `plan()` picks the versions in force at the given instant, so a version takes over exactly
  * at its effective time without a rebuild. Replaced as a whole (see Router.swapTable), never modified.
+ *
+ * Cost and price are compared only in one currency: a deck whose currency differs from the currency of the tenant's
+ * price plan is not eligible for that tenant (no FX conversion).
  */
 export class RoutingTable {
   private readonly tenantPlans: ReadonlyMap<string, readonly CompiledRoutePlan[]>;
