@@ -28,3 +28,16 @@ export {
   type JsonLogLine,
 } from './logging/json-logger';
 export { isSecretKey, redact, redactString, REDACTED, type RedactOptions } from './logging/redact';
+export { ObservabilityController, type ReadyBody } from './http/observability.controller';
+export { ObservabilityModule, type ObservabilityModuleOptions } from './http/observability.module';
+export {
+  busConsumersCheck,
+  providerBindsCheck,
+  ReadinessCheckError,
+  ReadinessRegistry,
+  type ProviderBindState,
+  type ReadinessCheck,
+  type ReadinessReport,
+  type ReadinessStatus,
+  type TopicHealthLike,
+} from './http/readiness';
