@@ -20,6 +20,12 @@ export interface DlrEvent {
 export interface TenantDeliveryPort {
   recordDlr(event: DlrEvent, tx?: EntityManager): Promise<unknown>;
   attach(tenantId: string, session: SmppSession): void;
+  /**
+   * Looks at the tenant's queue now. recordDlr inside the caller's transaction queues a receipt that the delivery
+   * loop can see only after COMMIT, so the caller wakes the loop once it has committed (without this the receipt
+   * waits for the next poll).
+   */
+  wake?(tenantId: string): void;
 }
 
 /** Injection token of the TenantDeliveryPort. */

@@ -92,7 +92,7 @@ export class MessageQueries {
    * message of the tenant from source_addr to destination_addr.
    */
   async cancel(tenantId: string, pdu: CancelSm): Promise<number> {
-    return this.dataSource.transaction(async (tx) => {
+    const status = await this.dataSource.transaction(async (tx) => {
       const byId = pdu.message_id !== '';
       if (!byId && (pdu.source_addr === '' || pdu.destination_addr === ''))
         return CommandStatus.ESME_RCANCELFAIL;
@@ -146,5 +146,7 @@ export class MessageQueries {
       );
       return CommandStatus.ESME_ROK;
     });
+    if (status === CommandStatus.ESME_ROK) this.delivery.wake?.(tenantId);
+    return status;
   }
 }

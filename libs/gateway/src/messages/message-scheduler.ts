@@ -31,7 +31,7 @@ RETURNING message_id`;
 
 /** Not yet handed to a provider and past validity_period. */
 const EXPIRED_SQL = `
-SELECT id, reservation_id FROM messages
+SELECT id, tenant_id, reservation_id FROM messages
 WHERE status IN ('scheduled', 'accepted') AND expires_at <= now()
 ORDER BY expires_at
 LIMIT $1
@@ -87,13 +87,12 @@ export class MessageScheduler {
   }
 
   private async expireBatch(): Promise<number> {
-    return this.dataSource.transaction(async (tx) => {
-      const rows = await tx.query<
-        {
-          id: string;
-          reservation_id: string | null;
-        }[]
-      >(EXPIRED_SQL, [this.options.batchSize]);
+    const tenants = new Set<string>();
+    const expired = await this.dataSource.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string; tenant_id: string; reservation_id: string | null }[]>(
+        EXPIRED_SQL,
+        [this.options.batchSize],
+      );
       if (rows.length === 0) return 0;
       const reservations = rows.flatMap((row) => (row.reservation_id === null ? [] : [row.reservation_id]));
       if (reservations.length > 0) {
@@ -114,8 +113,11 @@ export class MessageScheduler {
          WHERE id = ANY($1) AND NOT final`,
         [rows.map((row) => row.id), doneAt],
       );
+      for (const row of rows) tenants.add(row.tenant_id);
       return rows.length;
     });
+    for (const tenantId of tenants) this.delivery.wake?.(tenantId);
+    return expired;
   }
 
   private schedule(): void {

@@ -548,7 +548,8 @@ describe('SMPP gateway over real sockets and Postgres', () => {
       expect((await owner.request('cancel_sm', { message_id: id })).command_status).toBe(
         CommandStatus.ESME_RCANCELFAIL,
       );
-    });
+      // The receipt may wait for the delivery queue's next poll (DELIVERY_POLL_MS, 5 s by default).
+    }, 20_000);
 
     it('refuses to cancel a message already sent upstream (no provider cancel yet)', async () => {
       const gateway = await gatewayWith();
