@@ -1,0 +1,17 @@
+export { AdminModule, type AdminModuleOptions } from './admin.module';
+export { ApiKeyGuard, TenantScoped } from './auth/api-key.guard';
+export { ApiKeyService, generateApiKey, hashApiKey, type CreatedApiKey } from './auth/api-key.service';
+export type { AdminPrincipal } from './auth/principal';
+export { createAdminDocument, serveAdminDocs } from './docs';
+export { microsToMoney, moneyToMicros } from './money';
+export {
+  PROVIDER_STATUS_SOURCE,
+  type ProviderSessionStatus,
+  type ProviderStatusSource,
+} from './resources/operations';
+export {
+  refresherListener,
+  ROUTING_CHANGED_CHANNEL,
+  ROUTING_CHANGE_LISTENER,
+  type RoutingChangeListener,
+} from './routing-listener';

@@ -1,0 +1,233 @@
+import {
+  Body,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Injectable,
+  NotFoundException,
+  Optional,
+  Param,
+  Post,
+  Put,
+} from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { reconcile } from '@app/billing';
+import { MoNumberEntity, PROVIDER_HEALTH, ProviderEntity } from '@app/database';
+import { AdminController } from '../http/admin-controller.decorator';
+import { UUID_PATTERN } from './common.dto';
+import { RoutingChanges } from './routing-changes';
+
+/** Live state of one upstream session, as a connector reports it. */
+export interface ProviderSessionStatus {
+  readonly sessionId: string;
+  readonly bound: boolean;
+  readonly windowInUse: number;
+  readonly windowSize: number;
+  readonly lastError: string | null;
+}
+
+/**
+ * Hook for the connectors' live session status. TODO: the connectors do not expose it yet; until a host app provides
+ * this token, `sessions` is null in provider views.
+ */
+export interface ProviderStatusSource {
+  sessions(providerId: string): readonly ProviderSessionStatus[];
+}
+export const PROVIDER_STATUS_SOURCE = Symbol('PROVIDER_STATUS_SOURCE');
+
+export class ProviderSessionView implements ProviderSessionStatus {
+  @ApiProperty() sessionId!: string;
+  @ApiProperty() bound!: boolean;
+  @ApiProperty() windowInUse!: number;
+  @ApiProperty() windowSize!: number;
+  @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+}
+
+export class ProviderView {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() enabled!: boolean;
+  @ApiProperty({ enum: PROVIDER_HEALTH }) health!: string;
+  @ApiProperty({ nullable: true, type: String }) healthUpdatedAt!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: [ProviderSessionView],
+    description: 'null until connectors report it',
+  })
+  sessions!: readonly ProviderSessionStatus[] | null;
+}
+
+export class ProviderConfigDto {
+  @ApiProperty({ example: 'Infobip EU' })
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  name!: string;
+}
+
+export class MoNumberDto {
+  @ApiProperty({ description: 'Tenant that receives MO messages to this number' })
+  @Matches(UUID_PATTERN, { message: 'must be a UUID' })
+  tenantId!: string;
+
+  @ApiPropertyOptional({ enum: ['exact', 'prefix'], default: 'exact' })
+  @IsOptional()
+  @IsIn(['exact', 'prefix'])
+  match?: 'exact' | 'prefix';
+}
+
+export class MoNumberView {
+  @ApiProperty() number!: string;
+  @ApiProperty({ enum: ['exact', 'prefix'] }) match!: string;
+  @ApiProperty() tenantId!: string;
+}
+
+export class ReconciliationView {
+  @ApiProperty() ok!: boolean;
+  @ApiProperty() accounts!: number;
+  @ApiProperty() entries!: number;
+  @ApiProperty() reservations!: number;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  differences!: unknown[];
+  @ApiProperty() truncated!: boolean;
+}
+
+/** JSON has no bigint: money and counters go out as decimal strings. */
+function jsonSafe(value: unknown): unknown {
+  return JSON.parse(
+    JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)),
+  );
+}
+
+@Injectable()
+export class OperationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly routing: RoutingChanges,
+    @Optional() @Inject(PROVIDER_STATUS_SOURCE) private readonly status?: ProviderStatusSource,
+  ) {}
+
+  async providers(): Promise<ProviderView[]> {
+    const rows = await this.dataSource.getRepository(ProviderEntity).find({ order: { id: 'ASC' } });
+    return rows.map((row) => this.providerView(row));
+  }
+
+  async provider(id: string): Promise<ProviderView> {
+    const row = await this.dataSource.getRepository(ProviderEntity).findOneBy({ id });
+    if (row === null) throw new NotFoundException(`provider ${id} not found`);
+    return this.providerView(row);
+  }
+
+  /** Routers stop (or resume) planning the provider for the next message. */
+  async setEnabled(id: string, enabled: boolean): Promise<ProviderView> {
+    const result = await this.dataSource.getRepository(ProviderEntity).update({ id }, { enabled });
+    if (result.affected !== 1) throw new NotFoundException(`provider ${id} not found`);
+    await this.routing.publish('providers');
+    return this.provider(id);
+  }
+
+  async configure(id: string, config: ProviderConfigDto): Promise<ProviderView> {
+    const result = await this.dataSource.getRepository(ProviderEntity).update({ id }, { name: config.name });
+    if (result.affected !== 1) throw new NotFoundException(`provider ${id} not found`);
+    return this.provider(id);
+  }
+
+  async moNumbers(): Promise<MoNumberView[]> {
+    const rows = await this.dataSource.getRepository(MoNumberEntity).find({ order: { number: 'ASC' } });
+    return rows.map((row) => ({ number: row.number, match: row.match, tenantId: row.tenant_id }));
+  }
+
+  async assignMoNumber(number: string, body: MoNumberDto): Promise<MoNumberView> {
+    const row = { number, match: body.match ?? 'exact', tenant_id: body.tenantId };
+    await this.dataSource.getRepository(MoNumberEntity).upsert(row, ['number']);
+    return { number, match: row.match, tenantId: row.tenant_id };
+  }
+
+  async releaseMoNumber(number: string): Promise<void> {
+    const result = await this.dataSource.getRepository(MoNumberEntity).delete({ number });
+    if (result.affected !== 1) throw new NotFoundException(`MO number ${number} not found`);
+  }
+
+  async reconciliation(): Promise<ReconciliationView> {
+    return jsonSafe(await reconcile(this.dataSource)) as ReconciliationView;
+  }
+
+  private providerView(row: ProviderEntity): ProviderView {
+    return {
+      id: row.id,
+      name: row.name,
+      enabled: row.enabled,
+      health: row.health,
+      healthUpdatedAt: row.health_updated_at?.toISOString() ?? null,
+      sessions: this.status?.sessions(row.id) ?? null,
+    };
+  }
+}
+
+@AdminController('', 'operations')
+export class OperationsController {
+  constructor(private readonly operations: OperationsService) {}
+
+  @Get('providers')
+  @ApiOperation({ summary: 'Providers with enabled flag, health and live sessions' })
+  @ApiResponse({ status: 200, type: [ProviderView] })
+  providers(): Promise<ProviderView[]> {
+    return this.operations.providers();
+  }
+
+  @Get('providers/:providerId')
+  @ApiResponse({ status: 200, type: ProviderView })
+  provider(@Param('providerId') providerId: string): Promise<ProviderView> {
+    return this.operations.provider(providerId);
+  }
+
+  @Put('providers/:providerId')
+  @ApiOperation({ summary: 'Change a provider’s configuration' })
+  @ApiResponse({ status: 200, type: ProviderView })
+  configure(@Param('providerId') providerId: string, @Body() body: ProviderConfigDto): Promise<ProviderView> {
+    return this.operations.configure(providerId, body);
+  }
+
+  @Post('providers/:providerId/enable')
+  @ApiResponse({ status: 201, type: ProviderView })
+  enable(@Param('providerId') providerId: string): Promise<ProviderView> {
+    return this.operations.setEnabled(providerId, true);
+  }
+
+  @Post('providers/:providerId/disable')
+  @ApiOperation({ summary: 'Stop routing to a provider from the next message on' })
+  @ApiResponse({ status: 201, type: ProviderView })
+  disable(@Param('providerId') providerId: string): Promise<ProviderView> {
+    return this.operations.setEnabled(providerId, false);
+  }
+
+  @Get('mo-numbers')
+  @ApiResponse({ status: 200, type: [MoNumberView] })
+  moNumbers(): Promise<MoNumberView[]> {
+    return this.operations.moNumbers();
+  }
+
+  @Put('mo-numbers/:number')
+  @ApiOperation({ summary: 'Assign a number (or prefix) to the tenant that receives its MO messages' })
+  @ApiResponse({ status: 200, type: MoNumberView })
+  assign(@Param('number') number: string, @Body() body: MoNumberDto): Promise<MoNumberView> {
+    return this.operations.assignMoNumber(number, body);
+  }
+
+  @Delete('mo-numbers/:number')
+  @HttpCode(204)
+  @ApiResponse({ status: 204 })
+  release(@Param('number') number: string): Promise<void> {
+    return this.operations.releaseMoNumber(number);
+  }
+
+  @Get('reconciliation')
+  @ApiOperation({ summary: 'Ledger replay against account balances and reservations' })
+  @ApiResponse({ status: 200, type: ReconciliationView })
+  reconciliation(): Promise<ReconciliationView> {
+    return this.operations.reconciliation();
+  }
+}
