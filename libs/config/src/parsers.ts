@@ -89,3 +89,29 @@ export const flag: ValueParser<boolean> = (raw) => {
     throw new InvalidValueError(`must be true or false, got ${shown(raw)}`);
   return value === 'true';
 };
+
+/** `host:port` entries separated by commas, e.g. `smpp1.example.com:2775,smpp2.example.com:2775`. */
+export const hostList: ValueParser<Array<{ host: string; port: number }>> = (raw) =>
+  raw.split(',').map((entry, index) => {
+    const colon = entry.lastIndexOf(':');
+    const host = entry.slice(0, colon).trim();
+    const portText = entry.slice(colon + 1).trim();
+    if (
+      colon < 0 ||
+      host === '' ||
+      !/^\d{1,5}$/.test(portText) ||
+      Number(portText) < 1 ||
+      Number(portText) > 65535
+    ) {
+      throw new InvalidValueError(`entry ${index + 1} is not host:port, got ${shown(entry)}`);
+    }
+    return { host, port: Number(portText) };
+  });
+
+/** A regular-expression-checked string; `expected` says what is allowed. */
+export function matching(pattern: RegExp, expected: string): ValueParser<string> {
+  return (raw) => {
+    if (!pattern.test(raw)) throw new InvalidValueError(`must be ${expected}, got ${shown(raw)}`);
+    return raw;
+  };
+}

@@ -4,7 +4,9 @@ import {
   directory,
   filePath,
   flag,
+  hostList,
   integer,
+  matching,
   oneOf,
   port,
   postgresUrl,
@@ -32,6 +34,67 @@ function withDefault<T>(
   parse: ValueParser<T>,
 ): ConfigKey<T> {
   return { variable, description, defaultValue, read: (raw) => parse(raw ?? defaultValue) };
+}
+
+/** The settings of one upstream connector, named `<prefix>Hosts`, `<prefix>SystemId`, … in AppConfig. */
+interface ConnectorKeySet {
+  Hosts: ConfigKey<Array<{ host: string; port: number }> | undefined>;
+  Tls: ConfigKey<boolean>;
+  TlsCa: ConfigKey<string | undefined>;
+  SystemId: ConfigKey<string | undefined>;
+  Password: ConfigKey<string | undefined>;
+  Sessions: ConfigKey<number>;
+  Tps: ConfigKey<number>;
+  Window: ConfigKey<number>;
+  Indeterminate: ConfigKey<string>;
+}
+
+type PrefixedKeys<P extends string, T> = { [K in keyof T & string as `${P}${K}`]: T[K] };
+
+function connectorKeys<const P extends string>(
+  prefix: P,
+  variablePrefix: string,
+  name: string,
+  defaults: { tls: 'true' | 'false'; tps: string },
+): PrefixedKeys<P, ConnectorKeySet> {
+  const v = (suffix: string) => `${variablePrefix}_${suffix}`;
+  const keys: ConnectorKeySet = {
+    Hosts: optional(
+      v('SMPP_HOSTS'),
+      `${name}: SMPP endpoints as host:port, comma-separated, tried in order; unset: the provider's documented hosts`,
+      hostList,
+    ),
+    Tls: withDefault(v('SMPP_TLS'), `${name}: connect over TLS`, defaults.tls, flag),
+    TlsCa: optional(v('SMPP_TLS_CA'), `${name}: PEM CA file to trust instead of the system store`, filePath),
+    SystemId: optional(v('SYSTEM_ID'), `${name}: SMPP system_id (required to start the connector)`, text),
+    Password: optional(
+      v('PASSWORD'),
+      `${name}: SMPP password; secret, never logged (required to start the connector)`,
+      text,
+    ),
+    Sessions: withDefault(
+      v('SESSIONS'),
+      `${name}: binds to keep (capped by the provider)`,
+      '1',
+      integer(1, 64),
+    ),
+    Tps: withDefault(
+      v('TPS'),
+      `${name}: contracted submits per second across all binds`,
+      defaults.tps,
+      integer(1, 100_000),
+    ),
+    Window: withDefault(v('WINDOW'), `${name}: unanswered submit_sm per bind`, '10', integer(1, 1_000)),
+    Indeterminate: withDefault(
+      v('INDETERMINATE'),
+      `${name}: a submit lost with its session: give-up (UNKNOWN, never a duplicate) or resubmit:<k>`,
+      'give-up',
+      matching(/^(give-up|resubmit:\d{1,2})$/, 'give-up or resubmit:<0-99>'),
+    ),
+  };
+  return Object.fromEntries(
+    Object.entries(keys).map(([key, spec]) => [`${prefix}${key}`, spec]),
+  ) as PrefixedKeys<P, ConnectorKeySet>;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
@@ -313,6 +376,10 @@ export const CONFIG_SCHEMA = {
     '500',
     integer(1, 10_000),
   ),
+  ...connectorKeys('infobip', 'INFOBIP', 'Infobip connector', { tls: 'false', tps: '50' }),
+  ...connectorKeys('gatewayApi', 'GATEWAYAPI', 'GatewayAPI connector', { tls: 'false', tps: '50' }),
+  ...connectorKeys('mta', 'MTA', 'Mobile Text Alerts connector (TLS only)', { tls: 'true', tps: '10' }),
+  ...connectorKeys('labsMobile', 'LABSMOBILE', 'LabsMobile connector', { tls: 'false', tps: '10' }),
 } as const satisfies Record<string, ConfigKey<unknown>>;
 
 type Schema = typeof CONFIG_SCHEMA;
