@@ -1,4 +1,5 @@
 // Public surface of libs/connectors: the runtime shared by the four connector apps.
+export { connectorSettings, startConnectorApp, type ConnectorSettings } from './connector-app';
 export {
   ConnectorRuntime,
   ConnectorStoppedError,

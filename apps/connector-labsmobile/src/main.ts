@@ -1,0 +1,4 @@
+import 'reflect-metadata';
+import { startConnectorApp } from '@app/connectors';
+
+startConnectorApp('labsmobile');

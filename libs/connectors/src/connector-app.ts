@@ -1,0 +1,148 @@
+import { readFileSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
+import { enabledLogLevels, loadConfigOrExit, type AppConfig } from '@app/config';
+import { LedgerRepository } from '@app/billing';
+import { DatabaseServer, createDataSource, runMigrations } from '@app/database';
+import { DeliveryService } from '@app/gateway';
+import { endpointsFor, PROVIDER_PROFILES, type ProviderId } from '@app/providers';
+import type { SmppHost } from '@app/smpp';
+import type { DataSource } from 'typeorm';
+import { ConnectorRuntime } from './connector-runtime';
+import { parseIndeterminatePolicy, type IndeterminatePolicy } from './indeterminate-policy';
+import { ConnectorConfigError } from './rate-control';
+
+/** Where each provider's keys live in AppConfig (`<prefix>Hosts`, …) and in the environment (`<VARIABLE>_…`). */
+const CONFIG_KEYS = {
+  infobip: { prefix: 'infobip', variable: 'INFOBIP' },
+  gatewayapi: { prefix: 'gatewayApi', variable: 'GATEWAYAPI' },
+  mta: { prefix: 'mta', variable: 'MTA' },
+  labsmobile: { prefix: 'labsMobile', variable: 'LABSMOBILE' },
+} as const satisfies Record<ProviderId, { prefix: string; variable: string }>;
+
+/** A connector's validated settings; `password` is a secret and must never be logged. */
+export interface ConnectorSettings {
+  hosts: SmppHost[];
+  systemId: string;
+  password: string;
+  sessions: number;
+  tps: number;
+  windowSize: number;
+  indeterminate: IndeterminatePolicy;
+}
+
+/**
+ * The settings of one connector from the validated configuration. Hosts default to the profile's documented
+ * endpoints (TLS ones when TLS is asked for or required). Throws ConnectorConfigError naming a missing variable.
+ */
+export function connectorSettings(config: AppConfig, provider: ProviderId): ConnectorSettings {
+  const profile = PROVIDER_PROFILES[provider];
+  const { prefix, variable } = CONFIG_KEYS[provider];
+  const tls = config[`${prefix}Tls`] || profile.connection.tls === 'required';
+  const caFile = config[`${prefix}TlsCa`];
+  const tlsOptions = tls ? { tls: caFile === undefined ? {} : { ca: readFileSync(caFile) } } : {};
+  const configured = config[`${prefix}Hosts`];
+  const hosts = (configured ?? endpointsFor(profile, { tls })).map((endpoint): SmppHost => ({
+    host: endpoint.host,
+    port: endpoint.port,
+    ...tlsOptions,
+  }));
+  const systemId = config[`${prefix}SystemId`];
+  const password = config[`${prefix}Password`];
+  const missing = [
+    ...(systemId === undefined ? [`${variable}_SYSTEM_ID`] : []),
+    ...(password === undefined ? [`${variable}_PASSWORD`] : []),
+  ];
+  if (systemId === undefined || password === undefined) {
+    throw new ConnectorConfigError(`${profile.name} connector: set ${missing.join(' and ')}`);
+  }
+  return {
+    hosts,
+    systemId,
+    password,
+    sessions: config[`${prefix}Sessions`],
+    tps: config[`${prefix}Tps`],
+    windowSize: config[`${prefix}Window`],
+    indeterminate: parseIndeterminatePolicy(config[`${prefix}Indeterminate`]),
+  };
+}
+
+const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * The whole main() of a connector app: validated config, database, the runtime bound with the provider's profile;
+ * on SIGTERM or SIGINT it stops taking messages, waits for the submits and receipts in progress, unbinds every
+ * session, closes the database and exits 0. Credentials are never logged.
+ */
+async function runConnectorApp(provider: ProviderId): Promise<void> {
+  const config = loadConfigOrExit();
+  Logger.overrideLogger(enabledLogLevels(config.logLevel));
+  const logger = new Logger(`connector-${provider}`);
+  let settings: ConnectorSettings;
+  try {
+    settings = connectorSettings(config, provider);
+  } catch (error) {
+    if (!(error instanceof ConnectorConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  const started: { server?: DatabaseServer; dataSource?: DataSource; runtime?: ConnectorRuntime } = {};
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.log(`${signal}: draining and unbinding`);
+    try {
+      await started.runtime?.stop();
+      if (started.dataSource?.isInitialized === true) await started.dataSource.destroy();
+      await started.server?.close();
+    } finally {
+      process.exit(0);
+    }
+  };
+  for (const signal of SHUTDOWN_SIGNALS) process.once(signal, (s) => void stop(s));
+
+  const server = await DatabaseServer.open(config, { onNotice: (message) => logger.warn(message) });
+  started.server = server;
+  logger.log(`database: ${server.describe()}`);
+  const dataSource = createDataSource(server.url, {
+    poolSize: config.databasePoolSize,
+    applicationName: `connector-${provider}`,
+  });
+  await dataSource.initialize();
+  started.dataSource = dataSource;
+  const applied = await runMigrations(dataSource);
+  if (applied.length > 0) logger.log(`migrations applied: ${applied.join(', ')}`);
+  const runtime = new ConnectorRuntime({
+    profile: PROVIDER_PROFILES[provider],
+    ...settings,
+    responseTimeoutMs: config.smppResponseTimeoutMs,
+    dataSource,
+    delivery: new DeliveryService(dataSource, {
+      retentionMs: config.deliveryRetentionHours * 3_600_000,
+      retryMinMs: config.deliveryRetryMinMs,
+      retryMaxMs: config.deliveryRetryMaxMs,
+      windowPerSession: config.deliveryWindow,
+      leaseMs: config.deliveryLeaseMs,
+      pollMs: config.deliveryPollMs,
+    }),
+    billing: new LedgerRepository(dataSource),
+  });
+  started.runtime = runtime;
+  if (stopping) return;
+  runtime.start();
+  logger.log(
+    `${PROVIDER_PROFILES[provider].name}: ${settings.sessions} session(s) to ` +
+      `${settings.hosts.map((h) => `${h.host}:${h.port}${h.tls ? ' (TLS)' : ''}`).join(', ')}, ` +
+      `${settings.tps} TPS, window ${settings.windowSize}`,
+  );
+}
+
+/** Entry point of apps/connector-<provider>/src/main.ts: runs the connector, or logs why it could not start and exits 1. */
+export function startConnectorApp(provider: ProviderId): void {
+  runConnectorApp(provider).catch((error: unknown) => {
+    new Logger(`connector-${provider}`).error(
+      `start failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  });
+}
