@@ -36,6 +36,7 @@ describe('apps/smpp-server', () => {
     server = spawnApp(MAIN, REPO_ROOT, {
       DATABASE_URL: database.url,
       SMPP_PORT: String(port),
+      HTTP_PORT: String(await freePort()),
       LOG_LEVEL: 'log',
     });
     await waitForOutput(server, 'SMPP server ready');

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AdminModule } from '@app/admin';
+import { ObservedAppModule } from '@app/bootstrap';
 import { ConfigModule, type AppConfig } from '@app/config';
 import { DatabaseModule, type DatabaseServer } from '@app/database';
 
@@ -9,7 +10,12 @@ export class AdminApiModule {
   static forRoot(config: AppConfig, server: DatabaseServer): DynamicModule {
     return {
       module: AdminApiModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule.forRoot({ server }), AdminModule.forRoot()],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({ server }),
+        ObservedAppModule.forRoot(),
+        AdminModule.forRoot(),
+      ],
     };
   }
 }

@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { serveAdminDocs } from '@app/admin';
-import { enabledLogLevels, loadConfigOrExit } from '@app/config';
+import { appLogger } from '@app/bootstrap';
+import { loadConfigOrExit } from '@app/config';
 import { DatabaseServer } from '@app/database';
 import { AdminApiModule } from './admin-api.module';
 
@@ -10,10 +11,12 @@ const logger = new Logger('AdminApi');
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
+  const appLog = appLogger(config);
+  Logger.overrideLogger(appLog);
   const server = await DatabaseServer.open(config, { onNotice: (message) => logger.warn(message) });
   try {
     const app = await NestFactory.create(AdminApiModule.forRoot(config, server), {
-      logger: enabledLogLevels(config.logLevel),
+      logger: appLog,
       abortOnError: false,
     });
     app.enableShutdownHooks(['SIGINT', 'SIGTERM'], { useProcessExit: true });
@@ -23,7 +26,7 @@ async function bootstrap(): Promise<void> {
     await server.close();
     throw error;
   }
-  logger.log(`admin API on port ${config.httpPort}, docs at /docs`);
+  logger.log(`admin API on port ${config.httpPort}, docs at /docs, GET /metrics, GET /health, GET /ready`);
 }
 
 bootstrap().catch((error: unknown) => {

@@ -1,10 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ObservedAppModule } from '@app/bootstrap';
 import { ConfigModule, type AppConfig } from '@app/config';
 import { DatabaseModule, type DatabaseServer } from '@app/database';
 import { GatewayModule } from '@app/gateway';
-import { HealthController } from './health.controller';
 
-/** The all-in-one aggregator, as far as it exists: config, database (migrated at start), health, the SMPP gateway. */
+/** The all-in-one aggregator, as far as it exists: config, database (migrated at start), /metrics, /health, /ready, the SMPP gateway. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, server: DatabaseServer): DynamicModule {
@@ -13,9 +13,9 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ server, runMigrations: true }),
+        ObservedAppModule.forRoot(),
         GatewayModule.forRoot(),
       ],
-      controllers: [HealthController],
     };
   }
 }

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { enabledLogLevels, loadConfigOrExit } from '@app/config';
+import { appLogger } from '@app/bootstrap';
+import { loadConfigOrExit } from '@app/config';
 import { DatabaseServer } from '@app/database';
 import { AppModule } from './app.module';
 
@@ -11,7 +12,8 @@ const postgresLogger = new Logger('postgres');
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
-  Logger.overrideLogger(enabledLogLevels(config.logLevel));
+  const appLog = appLogger(config);
+  Logger.overrideLogger(appLog);
 
   // Until Nest's shutdown hooks take over, a signal stops whatever has started so far and exits 0.
   const started: { server?: DatabaseServer } = {};
@@ -29,7 +31,7 @@ async function bootstrap(): Promise<void> {
   logger.log(`database: ${server.describe()}`);
   try {
     const app = await NestFactory.create(AppModule.forRoot(config, server), {
-      logger: enabledLogLevels(config.logLevel),
+      logger: appLog,
       abortOnError: false,
     });
     for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, stopDuringBoot);
@@ -40,7 +42,7 @@ async function bootstrap(): Promise<void> {
     await server.close();
     throw error;
   }
-  logger.log(`HTTP listening on port ${config.httpPort}: GET /health, GET /ready`);
+  logger.log(`HTTP listening on port ${config.httpPort}: GET /metrics, GET /health, GET /ready`);
   logger.log(
     `SMPP listening on port ${config.smppPort}${config.smppTlsPort ? `, TLS on ${config.smppTlsPort}` : ''}`,
   );

@@ -1,6 +1,10 @@
+import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { appLogger } from '@app/bootstrap';
 import { ConfigError, loadConfig, type AppConfig } from '@app/config';
+import { ObservabilityModule, ReadinessRegistry } from '@app/observability';
 import type { ProviderId } from '@app/providers';
 import { selfSignedCertificate, startProviderSim, type ProviderSim } from '@app/provider-sim';
 
@@ -27,6 +31,8 @@ function mtaCertificate(config: AppConfig): { key: Buffer; cert: Buffer } {
 /** Starts the four provider simulators (Infobip, GatewayAPI, MTA over TLS, LabsMobile) until SIGTERM or SIGINT. */
 async function main(): Promise<void> {
   const config = readConfigOrExit();
+  const appLog = appLogger(config);
+  Logger.overrideLogger(appLog);
   const ports: Record<ProviderId, number> = {
     infobip: config.simInfobipPort,
     gatewayapi: config.simGatewayApiPort,
@@ -34,9 +40,24 @@ async function main(): Promise<void> {
     labsmobile: config.simLabsMobilePort,
   };
   const sims: ProviderSim[] = [];
+  const http = await NestFactory.create(
+    { module: class ProviderSimHttpModule {}, imports: [ObservabilityModule.forRoot()] },
+    { logger: appLog, abortOnError: false },
+  );
+  http
+    .get(ReadinessRegistry)
+    .register('simulators', () =>
+      Promise.resolve(
+        sims.length === Object.keys(ports).length
+          ? { up: true, ports: Object.fromEntries(sims.map((sim) => [sim.provider, sim.port])) }
+          : { up: false, error: `${sims.length} of ${Object.keys(ports).length} simulators listening` },
+      ),
+    );
+  await http.listen(config.httpPort);
+  logger.log(`HTTP on port ${config.httpPort}: GET /metrics, GET /health, GET /ready`);
   const stopAll = async (signal: string): Promise<void> => {
     logger.log(`${signal}: unbinding every session and stopping`);
-    await Promise.allSettled(sims.map((sim) => sim.stop()));
+    await Promise.allSettled([...sims.map((sim) => sim.stop()), http.close()]);
     process.exit(0);
   };
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, (s) => void stopAll(s));

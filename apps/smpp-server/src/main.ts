@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { enabledLogLevels, loadConfigOrExit } from '@app/config';
+import { appLogger } from '@app/bootstrap';
+import { loadConfigOrExit } from '@app/config';
 import { DatabaseServer } from '@app/database';
 import { SmppServerModule } from './smpp-server.module';
 
@@ -14,7 +15,8 @@ const logger = new Logger('SmppServer');
  */
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit();
-  Logger.overrideLogger(enabledLogLevels(config.logLevel));
+  const appLog = appLogger(config);
+  Logger.overrideLogger(appLog);
   const started: { server?: DatabaseServer } = {};
   const stopDuringBoot = (signal: NodeJS.Signals): void => {
     logger.log(`${signal} during start: stopping`);
@@ -26,18 +28,18 @@ async function bootstrap(): Promise<void> {
   started.server = server;
   logger.log(`database: ${server.describe()}`);
   try {
-    const app = await NestFactory.createApplicationContext(SmppServerModule.forRoot(config, server), {
-      logger: enabledLogLevels(config.logLevel),
+    const app = await NestFactory.create(SmppServerModule.forRoot(config, server), {
+      logger: appLog,
       abortOnError: false,
     });
     for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, stopDuringBoot);
     app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
-    await app.init();
+    await app.listen(config.httpPort);
   } catch (error) {
     await server.close();
     throw error;
   }
-  logger.log('SMPP server ready');
+  logger.log(`SMPP server ready; HTTP on port ${config.httpPort}: GET /metrics, GET /health, GET /ready`);
 }
 
 bootstrap().catch((error: unknown) => {

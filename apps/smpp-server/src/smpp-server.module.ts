@@ -1,9 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { ObservedAppModule } from '@app/bootstrap';
 import { ConfigModule, type AppConfig } from '@app/config';
 import { DatabaseModule, type DatabaseServer } from '@app/database';
 import { GatewayModule } from '@app/gateway';
 
-/** The standalone ESME-facing SMPP server: config, database (migrated at start), the gateway. */
+/** The standalone ESME-facing SMPP server: config, database (migrated at start), /metrics, /health, /ready, the gateway. */
 @Module({})
 export class SmppServerModule {
   static forRoot(config: AppConfig, server: DatabaseServer): DynamicModule {
@@ -12,6 +13,7 @@ export class SmppServerModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ server, runMigrations: true }),
+        ObservedAppModule.forRoot(),
         GatewayModule.forRoot(),
       ],
     };

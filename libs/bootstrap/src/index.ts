@@ -1,0 +1,1 @@
+export { appLogger, DatabaseObservation, ObservedAppModule } from './observed-app';
