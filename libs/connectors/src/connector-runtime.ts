@@ -306,13 +306,17 @@ export class ConnectorRuntime {
     if (row === undefined) throw new ConnectorUnavailableError(`message ${messageId} was not accepted here`);
     const session = this.pickSession();
     if (session === undefined) throw new ConnectorUnavailableError('no bound session');
+    // The addresses as the submit_sm carried them: MTA matches "+E.164" (003_*.txt), not the digits we store.
+    const plus = this.options.profile.address.internationalFormat === 'plus-digits';
+    const upstream = (addr: string, ton: number) =>
+      plus && ton === 1 && !addr.startsWith('+') ? `+${addr}` : addr;
     return {
       session,
       providerMessageId: row.provider_message_id,
-      source: row.source_addr,
+      source: upstream(row.source_addr, row.source_addr_ton),
       sourceTon: row.source_addr_ton,
       sourceNpi: row.source_addr_npi,
-      destination: row.destination_addr,
+      destination: upstream(row.destination_addr, row.dest_addr_ton),
       destinationTon: row.dest_addr_ton,
       destinationNpi: row.dest_addr_npi,
     };

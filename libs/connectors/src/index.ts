@@ -23,4 +23,5 @@ export {
   type AdaptiveRateOptions,
   type Clock,
 } from './rate-control';
+export { NumberLookupService, type NumberLookupOptions, type StoredNumberLookup } from './number-lookup';
 export type { AttemptOutcome, SendMessage } from './send-message';
