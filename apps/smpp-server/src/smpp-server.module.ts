@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { ObservedAppModule } from '@app/bootstrap';
 import { ConfigModule, type AppConfig } from '@app/config';
 import { DatabaseModule, type DatabaseServer } from '@app/database';
-import { GatewayModule } from '@app/gateway';
+import { PipelineModule } from '@app/pipeline';
 
 /** The standalone ESME-facing SMPP server: config, database (migrated at start), /metrics, /health, /ready, the gateway. */
 @Module({})
@@ -14,7 +14,7 @@ export class SmppServerModule {
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({ server, runMigrations: true }),
         ObservedAppModule.forRoot(),
-        GatewayModule.forRoot(),
+        PipelineModule.forRoot({ mode: 'server' }),
       ],
     };
   }

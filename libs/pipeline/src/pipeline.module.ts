@@ -1,0 +1,165 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '@app/config';
+import { InProcessBus, OutboxRelay, RabbitMqBus, type Bus } from '@app/bus';
+import { LedgerRepository } from '@app/billing';
+import { ConnectorConfigError, ConnectorRuntime, connectorSettings } from '@app/connectors';
+import { DeliveryService, Gateway, GatewayModule } from '@app/gateway';
+import { Router } from '@app/routing';
+import { PROVIDER_PROFILES, type ProviderId } from '@app/providers';
+import { Dispatcher } from './dispatcher';
+import { FinalDlrSweeper } from './final-dlr-sweeper';
+import { RoutingLoader } from './routing-loader';
+
+export interface PipelineModuleOptions {
+  /**
+   * 'one-process': the connectors of every provider with credentials configured run here, with their
+   * dispatchers. 'server': the smpp-server of distributed mode (connectors run in their own apps).
+   */
+  readonly mode: 'one-process' | 'server';
+  /** A message without a final receipt this long after acceptance gets the synthetic final state UNKNOWN. */
+  readonly finalDlrTimeoutMs?: number;
+}
+
+/** 48 hours: the longest validity providers keep a message for before reporting it expired. */
+export const DEFAULT_FINAL_DLR_TIMEOUT_MS = 48 * 3_600_000;
+
+const PIPELINE_OPTIONS = Symbol('PIPELINE_OPTIONS');
+
+/** The bus of this process: RabbitMQ when RABBITMQ_URL is set, the in-process bus otherwise. */
+export function busFromConfig(config: AppConfig): Bus {
+  return config.rabbitmqUrl === undefined
+    ? new InProcessBus()
+    : new RabbitMqBus({ url: config.rabbitmqUrl, publishTimeoutMs: config.rabbitmqPublishTimeoutMs });
+}
+
+/** The data path around the gateway: routing, outbox relay, final-receipt timeout, in-process connectors. */
+class PipelineLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Pipeline');
+  private readonly bus: Bus;
+  private readonly relay: OutboxRelay;
+  private readonly sweeper: FinalDlrSweeper;
+  private readonly connectors: ConnectorRuntime[] = [];
+  private readonly dispatchers: Dispatcher[] = [];
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(Gateway) private readonly gateway: Gateway,
+    @Inject(RoutingLoader) private readonly routing: RoutingLoader,
+    @Inject(PIPELINE_OPTIONS) private readonly options: PipelineModuleOptions,
+  ) {
+    this.bus = busFromConfig(config);
+    this.relay = new OutboxRelay(dataSource, this.bus, {
+      batchSize: config.outboxBatchSize,
+      pollMs: config.outboxPollMs,
+    });
+    this.sweeper = new FinalDlrSweeper({
+      dataSource,
+      delivery: this.delivery(),
+      billing: new LedgerRepository(dataSource),
+      timeoutMs: options.finalDlrTimeoutMs ?? DEFAULT_FINAL_DLR_TIMEOUT_MS,
+      intervalMs: 60_000,
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.routing.start();
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.options.mode === 'one-process') await this.startConnectors();
+    this.relay.start();
+    this.sweeper.start();
+    this.logger.log(
+      `${this.options.mode === 'one-process' ? 'one process' : 'distributed'}: ` +
+        `${this.config.rabbitmqUrl === undefined ? 'in-process bus' : 'RabbitMQ bus'}, outbox relay started`,
+    );
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.dispatchers.map((dispatcher) => dispatcher.stop()));
+    await Promise.all(this.connectors.map((connector) => connector.stop()));
+    await this.relay.stop();
+    await this.sweeper.stop();
+    await this.routing.stop();
+    await this.bus.close();
+  }
+
+  private delivery(): DeliveryService {
+    const delivery = this.gateway.delivery;
+    if (!(delivery instanceof DeliveryService))
+      throw new Error('the pipeline needs the gateway DeliveryService');
+    return delivery;
+  }
+
+  private async startConnectors(): Promise<void> {
+    const billing = new LedgerRepository(this.dataSource);
+    for (const provider of Object.keys(PROVIDER_PROFILES) as ProviderId[]) {
+      let settings;
+      try {
+        settings = connectorSettings(this.config, provider);
+      } catch (error) {
+        if (error instanceof ConnectorConfigError) continue;
+        throw error;
+      }
+      const runtime = new ConnectorRuntime({
+        profile: PROVIDER_PROFILES[provider],
+        ...settings,
+        responseTimeoutMs: this.config.smppResponseTimeoutMs,
+        dataSource: this.dataSource,
+        delivery: this.delivery(),
+        billing,
+      });
+      runtime.start();
+      this.connectors.push(runtime);
+      const dispatcher = new Dispatcher({
+        dataSource: this.dataSource,
+        bus: this.bus,
+        sender: runtime,
+        prefetch: settings.windowSize * settings.sessions,
+        delivery: this.delivery(),
+        billing,
+        onOutboxWritten: () => this.relay.wake(),
+      });
+      await dispatcher.start();
+      this.dispatchers.push(dispatcher);
+      this.logger.log(
+        `connector ${provider}: ${settings.sessions} session(s), window ${settings.windowSize}`,
+      );
+    }
+  }
+}
+
+/**
+ * The gateway with its data path, for apps/aggregator ('one-process') and apps/smpp-server ('server'). Needs
+ * ConfigModule and DatabaseModule in the application; exports the Gateway.
+ */
+@Module({})
+export class PipelineModule {
+  static forRoot(options: PipelineModuleOptions): DynamicModule {
+    const router = new Router();
+    return {
+      module: PipelineModule,
+      imports: [GatewayModule.forRoot({ router })],
+      providers: [
+        { provide: PIPELINE_OPTIONS, useValue: options },
+        {
+          provide: RoutingLoader,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new RoutingLoader(dataSource, router),
+        },
+        PipelineLifecycle,
+      ],
+      exports: [GatewayModule],
+    };
+  }
+}
