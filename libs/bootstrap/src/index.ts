@@ -1,1 +1,14 @@
+export { applyBootstrapConfig, type BootstrapApplied } from './bootstrap-apply';
+export {
+  BootstrapConfigError,
+  parseBootstrapConfig,
+  type BootstrapConfig,
+  type BootstrapCredential,
+  type BootstrapIssue,
+  type BootstrapProvider,
+  type BootstrapRoutePlan,
+  type BootstrapTenant,
+  type TariffRow,
+  type TariffSource,
+} from './bootstrap-config';
 export { appLogger, DatabaseObservation, ObservedAppModule } from './observed-app';
