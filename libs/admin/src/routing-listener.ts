@@ -1,5 +1,7 @@
 import type { RoutingTableRefresher } from '@app/routing';
 
+export { ROUTING_CHANGED_CHANNEL } from '@app/routing';
+
 /**
  * Told after the admin API changed routing data, so that the next message is routed with it without a restart. The
  * admin API also sends Postgres `NOTIFY routing_changed, '<what>'` (what: `tables` or `providers`) for processes that
@@ -13,7 +15,6 @@ export interface RoutingChangeListener {
 }
 
 export const ROUTING_CHANGE_LISTENER = Symbol('ROUTING_CHANGE_LISTENER');
-export const ROUTING_CHANGED_CHANNEL = 'routing_changed';
 
 /** The listener of a process whose Router is kept by `refresher`. */
 export function refresherListener(refresher: RoutingTableRefresher): RoutingChangeListener {

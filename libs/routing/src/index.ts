@@ -33,6 +33,13 @@ export * from './types';
 export { RoutingRepository } from './routing.repository';
 export { RoutingTableRefresher } from './routing-table.refresher';
 export {
+  ROUTING_CHANGED_CHANNEL,
+  RoutingAutoRefresh,
+  type AutoRefreshLogger,
+  type NotificationClient,
+  type RoutingAutoRefreshOptions,
+} from './routing-auto-refresh';
+export {
   TariffCsvReader,
   type PricePlanCsvRow,
   type RateDeckCsvRow,
