@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { appLogger } from '@app/bootstrap';
+import { appLogger, applyBootstrapFile, bootstrapFile } from '@app/bootstrap';
 import { loadConfigOrExit } from '@app/config';
 import { DatabaseServer } from '@app/database';
+import { DataSource } from 'typeorm';
 import { AppModule } from './app.module';
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -37,6 +38,13 @@ async function bootstrap(): Promise<void> {
     for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, stopDuringBoot);
     // Closes the HTTP server, then the DataSource and the embedded server (DatabaseModule), then exits 0.
     app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
+    const file = bootstrapFile(config);
+    if (file !== undefined) {
+      const { applied } = await applyBootstrapFile(app.get(DataSource), file);
+      logger.log(
+        `bootstrap ${file}: ${applied.changes.length === 0 ? 'up to date' : applied.changes.join('; ')}`,
+      );
+    }
     await app.listen(config.httpPort);
   } catch (error) {
     await server.close();

@@ -11,4 +11,5 @@ export {
   type TariffRow,
   type TariffSource,
 } from './bootstrap-config';
+export { applyBootstrapFile, bootstrapFile, DEFAULT_BOOTSTRAP_FILE } from './bootstrap-start';
 export { appLogger, DatabaseObservation, ObservedAppModule } from './observed-app';

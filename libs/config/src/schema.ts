@@ -254,6 +254,11 @@ export const CONFIG_SCHEMA = {
     integer(10, 3_600_000),
   ),
   httpPort: withDefault('HTTP_PORT', 'HTTP port for /health, /ready and the APIs', '8080', port),
+  aggregatorConfig: optional(
+    'AGGREGATOR_CONFIG',
+    'Bootstrap configuration file (YAML) applied idempotently at start; unset: config/aggregator.yaml when present',
+    filePath,
+  ),
   adminBootstrapKey: optional(
     'ADMIN_BOOTSTRAP_KEY',
     'Secret (never logged): when no admin API key exists at start, this key becomes the first admin key',
