@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Bus, BusConsumer, Delivery } from '@app/bus';
 import { DEFAULT_REFUND_POLICY, settle, type RefundPolicy } from '@app/billing';
 import type { AttemptOutcome, BillingPort, DeliveryPort, SendMessage } from '@app/connectors';
+import { ProviderInputError } from '@app/providers';
 import type { DataSource } from 'typeorm';
 import { outboundMessageOf, planOf, type SendableMessageRow } from './outbound-message';
 import { PipelineRepository, SENDABLE_STATUSES } from './pipeline.repository';
@@ -105,13 +106,22 @@ export class Dispatcher {
     }
     const plan = planOf(row);
     const position = plan.indexOf(providerId);
-    const outcome = await this.options.sender.send({
-      tenantId: row.tenant_id,
-      message: outboundMessageOf(row),
-      reservationId: row.reservation_id,
-      routeAttempt: position + 1,
-      plan,
-    });
+    let outcome: AttemptOutcome;
+    try {
+      outcome = await this.options.sender.send({
+        tenantId: row.tenant_id,
+        message: outboundMessageOf(row),
+        reservationId: row.reservation_id,
+        routeAttempt: position + 1,
+        plan,
+      });
+    } catch (error) {
+      // The provider's profile cannot express this message at all; redelivering it would fail the same way.
+      if (!(error instanceof ProviderInputError)) throw error;
+      this.counters.invalid++;
+      await this.reject(row, `not sendable at ${providerId}: ${error.message}`);
+      return;
+    }
     this.counters.handled++;
     if (outcome.kind === 'reroute') await this.reroute(row, plan, position, outcome.reason);
     else if (outcome.kind === 'held') {
@@ -144,7 +154,12 @@ export class Dispatcher {
       return;
     }
     this.counters.exhausted++;
-    this.logger.warn(`${row.id}: route plan exhausted at ${from} (${reason}): REJECTED`);
+    await this.reject(row, `route plan exhausted at ${from} (${reason})`);
+  }
+
+  /** The message's final state REJECTED: its receipt to the tenant and its reservation settled, in one transaction. */
+  private async reject(row: SendableMessageRow, reason: string): Promise<void> {
+    this.logger.warn(`${row.id}: ${reason}: REJECTED`);
     const settlement = settle(
       { acceptedByProvider: false, reason: 'rejected' },
       this.options.refundPolicy ?? DEFAULT_REFUND_POLICY,

@@ -45,7 +45,10 @@ const TEXT_CODINGS: Readonly<Partial<Record<string, TextCoding>>> = {
 
 function sourceOf(row: SendableMessageRow): MessageSource {
   if (row.source_addr === '') return { type: 'account-default' };
-  if (row.source_addr_ton === TON_ALPHANUMERIC) return { type: 'alphanumeric', value: row.source_addr };
+  // Tenants often send alphanumeric senders with TON 0 (unknown): anything that is not digits is alphanumeric.
+  if (row.source_addr_ton === TON_ALPHANUMERIC || !/^\+?\d+$/.test(row.source_addr)) {
+    return { type: 'alphanumeric', value: row.source_addr };
+  }
   return { type: 'number', number: row.source_addr, ton: row.source_addr_ton, npi: row.source_addr_npi };
 }
 
