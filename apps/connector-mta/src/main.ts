@@ -1,4 +1,5 @@
 import 'reflect-metadata';
 import { startConnectorApp } from '@app/connectors';
+import { attachDispatcher } from '@app/pipeline';
 
-startConnectorApp('mta');
+startConnectorApp('mta', attachDispatcher);

@@ -68,12 +68,20 @@ export function connectorSettings(config: AppConfig, provider: ProviderId): Conn
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
+/** What a connector app runs beside its runtime (the bus consumer of libs/pipeline); stopped before the runtime. */
+export type ConnectorAttachment = (context: {
+  config: AppConfig;
+  dataSource: DataSource;
+  runtime: ConnectorRuntime;
+  settings: ConnectorSettings;
+}) => Promise<{ stop(): Promise<void> }>;
+
 /**
  * The whole main() of a connector app: validated config, database, the runtime bound with the provider's profile;
  * on SIGTERM or SIGINT it stops taking messages, waits for the submits and receipts in progress, unbinds every
  * session, closes the database and exits 0. Credentials are never logged.
  */
-async function runConnectorApp(provider: ProviderId): Promise<void> {
+async function runConnectorApp(provider: ProviderId, attach?: ConnectorAttachment): Promise<void> {
   const config = loadConfigOrExit();
   Logger.overrideLogger(enabledLogLevels(config.logLevel));
   const logger = new Logger(`connector-${provider}`);
@@ -85,13 +93,19 @@ async function runConnectorApp(provider: ProviderId): Promise<void> {
     process.stderr.write(`${error.message}\n`);
     process.exit(1);
   }
-  const started: { server?: DatabaseServer; dataSource?: DataSource; runtime?: ConnectorRuntime } = {};
+  const started: {
+    server?: DatabaseServer;
+    dataSource?: DataSource;
+    runtime?: ConnectorRuntime;
+    attached?: { stop(): Promise<void> };
+  } = {};
   let stopping = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
     if (stopping) return;
     stopping = true;
     logger.log(`${signal}: draining and unbinding`);
     try {
+      await started.attached?.stop();
       await started.runtime?.stop();
       if (started.dataSource?.isInitialized === true) await started.dataSource.destroy();
       await started.server?.close();
@@ -130,6 +144,7 @@ async function runConnectorApp(provider: ProviderId): Promise<void> {
   started.runtime = runtime;
   if (stopping) return;
   runtime.start();
+  if (attach !== undefined) started.attached = await attach({ config, dataSource, runtime, settings });
   logger.log(
     `${PROVIDER_PROFILES[provider].name}: ${settings.sessions} session(s) to ` +
       `${settings.hosts.map((h) => `${h.host}:${h.port}${h.tls ? ' (TLS)' : ''}`).join(', ')}, ` +
@@ -138,8 +153,8 @@ async function runConnectorApp(provider: ProviderId): Promise<void> {
 }
 
 /** Entry point of apps/connector-<provider>/src/main.ts: runs the connector, or logs why it could not start and exits 1. */
-export function startConnectorApp(provider: ProviderId): void {
-  runConnectorApp(provider).catch((error: unknown) => {
+export function startConnectorApp(provider: ProviderId, attach?: ConnectorAttachment): void {
+  runConnectorApp(provider, attach).catch((error: unknown) => {
     new Logger(`connector-${provider}`).error(
       `start failed: ${error instanceof Error ? error.message : String(error)}`,
     );

@@ -1,5 +1,10 @@
 // Public surface of libs/connectors: the runtime shared by the four connector apps.
-export { connectorSettings, startConnectorApp, type ConnectorSettings } from './connector-app';
+export {
+  connectorSettings,
+  startConnectorApp,
+  type ConnectorAttachment,
+  type ConnectorSettings,
+} from './connector-app';
 export {
   ConnectorRuntime,
   ConnectorStoppedError,

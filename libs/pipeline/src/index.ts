@@ -17,3 +17,4 @@ export {
 } from './pipeline.module';
 export { RoutingLoader, type RoutingLoaderOptions } from './routing-loader';
 export { parseSendRequest, PipelineInputError, type SendRequest } from './send-request';
+export { attachDispatcher, PipelineConfigError } from './connector-dispatcher';
