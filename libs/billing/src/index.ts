@@ -33,6 +33,13 @@ export type {
 export { marginReport } from './margin-report';
 export { MAX_SEGMENTS, rateMessage } from './rating';
 export {
+  describeExpired,
+  ReservationSweeper,
+  type ExpiredReservation,
+  type ReservationSweeperOptions,
+  type SweeperLogger,
+} from './reservation-sweeper';
+export {
   formatReconciliation,
   reconcile,
   type ReconcileOptions,
