@@ -61,6 +61,32 @@ const BUS_DEFAULTS = {
   outboxBatchSize: 500,
 };
 
+/** Defaults of the admin API and bootstrap-file keys. */
+const ADMIN_DEFAULTS = { adminBootstrapKey: undefined, aggregatorConfig: undefined };
+
+/** Defaults of one connector's keys (apps/connector-*): MTA is TLS only (seed 003). */
+function connectorDefaults(prefix: string, tls: boolean, tps: number): Record<string, unknown> {
+  const values: Record<string, unknown> = {
+    Hosts: undefined,
+    Tls: tls,
+    TlsCa: undefined,
+    SystemId: undefined,
+    Password: undefined,
+    Sessions: 1,
+    Tps: tps,
+    Window: 10,
+    Indeterminate: 'give-up',
+  };
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [`${prefix}${key}`, value]));
+}
+
+const CONNECTOR_DEFAULTS = {
+  ...connectorDefaults('infobip', false, 50),
+  ...connectorDefaults('gatewayApi', false, 50),
+  ...connectorDefaults('mta', true, 10),
+  ...connectorDefaults('labsMobile', false, 10),
+};
+
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
     expect(loadConfig({})).toEqual({
@@ -83,6 +109,8 @@ describe('loadConfig', () => {
       ...SIM_DEFAULTS,
       ...BUS_DEFAULTS,
       ...LOG_DEFAULTS,
+      ...ADMIN_DEFAULTS,
+      ...CONNECTOR_DEFAULTS,
     });
   });
 
@@ -118,6 +146,8 @@ describe('loadConfig', () => {
       ...SIM_DEFAULTS,
       ...BUS_DEFAULTS,
       ...LOG_DEFAULTS,
+      ...ADMIN_DEFAULTS,
+      ...CONNECTOR_DEFAULTS,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
