@@ -64,6 +64,13 @@ const BUS_DEFAULTS = {
 /** Defaults of the admin API and bootstrap-file keys. */
 const ADMIN_DEFAULTS = { adminBootstrapKey: undefined, aggregatorConfig: undefined };
 
+/** Defaults of the background jobs' keys (RoutingAutoRefresh, ReservationSweeper). */
+const JOB_DEFAULTS = {
+  routingRefreshIntervalMs: 60_000,
+  billingSweepIntervalMs: 60_000,
+  billingReservationTtlMs: 72 * 3_600_000,
+};
+
 /** Defaults of one connector's keys (apps/connector-*): MTA is TLS only (seed 003). */
 function connectorDefaults(prefix: string, tls: boolean, tps: number): Record<string, unknown> {
   const values: Record<string, unknown> = {
@@ -110,6 +117,7 @@ describe('loadConfig', () => {
       ...BUS_DEFAULTS,
       ...LOG_DEFAULTS,
       ...ADMIN_DEFAULTS,
+      ...JOB_DEFAULTS,
       ...CONNECTOR_DEFAULTS,
     });
   });
@@ -147,6 +155,7 @@ describe('loadConfig', () => {
       ...BUS_DEFAULTS,
       ...LOG_DEFAULTS,
       ...ADMIN_DEFAULTS,
+      ...JOB_DEFAULTS,
       ...CONNECTOR_DEFAULTS,
     });
     expect(Object.isFrozen(config)).toBe(true);

@@ -306,6 +306,24 @@ export const CONFIG_SCHEMA = {
     '5000',
     integer(10, 600_000),
   ),
+  routingRefreshIntervalMs: withDefault(
+    'ROUTING_REFRESH_INTERVAL_MS',
+    'Full reload of the routing table at least this often, besides the NOTIFY-driven and scheduled reloads',
+    '60000',
+    integer(1_000, 86_400_000),
+  ),
+  billingSweepIntervalMs: withDefault(
+    'BILLING_SWEEP_INTERVAL_MS',
+    'How often reservations left pending past their expiry are voided (expired)',
+    '60000',
+    integer(1_000, 86_400_000),
+  ),
+  billingReservationTtlMs: withDefault(
+    'BILLING_RESERVATION_TTL_MS',
+    'How long a reservation may stay unresolved before the sweeper expires it (default 72 h)',
+    '259200000',
+    integer(60_000, 90 * 86_400_000),
+  ),
   simInfobipPort: withDefault(
     'SIM_INFOBIP_PORT',
     'Provider simulator: Infobip SMPP port (plain)',
