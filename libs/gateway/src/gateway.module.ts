@@ -5,8 +5,11 @@ import {
   type DynamicModule,
   type OnApplicationBootstrap,
   type BeforeApplicationShutdown,
+  type OnModuleDestroy,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { LedgerRepository, ReservationSweeper } from '@app/billing';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import type { RoutePlanner } from './accept/accept-service';
 import type { UpstreamCanceller } from './messages/message-queries';
@@ -33,6 +36,19 @@ class GatewayLifecycle implements OnApplicationBootstrap, BeforeApplicationShutd
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.logger.log(`stopping SMPP gateway${signal ? ` (${signal})` : ''}: unbinding tenants`);
     await this.gateway.stop();
+  }
+}
+
+/** Expires reservations left unresolved past BILLING_RESERVATION_TTL_MS (safe with several instances). */
+class ReservationSweeperLifecycle implements OnModuleInit, OnModuleDestroy {
+  constructor(@Inject(ReservationSweeper) private readonly sweeper: ReservationSweeper) {}
+
+  onModuleInit(): void {
+    this.sweeper.start();
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.sweeper.stop();
   }
 }
 
@@ -64,6 +80,16 @@ export class GatewayModule {
             ),
         },
         GatewayLifecycle,
+        {
+          provide: ReservationSweeper,
+          inject: [APP_CONFIG, DataSource],
+          useFactory: (config: AppConfig, dataSource: DataSource) =>
+            new ReservationSweeper({
+              ledger: new LedgerRepository(dataSource, { reservationTtlMs: config.billingReservationTtlMs }),
+              intervalMs: config.billingSweepIntervalMs,
+            }),
+        },
+        ReservationSweeperLifecycle,
       ],
       exports: [Gateway],
     };
