@@ -64,11 +64,12 @@ const BUS_DEFAULTS = {
 /** Defaults of the admin API and bootstrap-file keys. */
 const ADMIN_DEFAULTS = { adminBootstrapKey: undefined, aggregatorConfig: undefined };
 
-/** Defaults of the background jobs' keys (RoutingAutoRefresh, ReservationSweeper). */
+/** Defaults of the background jobs' keys (RoutingAutoRefresh, ReservationSweeper, FinalDlrSweeper). */
 const JOB_DEFAULTS = {
   routingRefreshIntervalMs: 60_000,
   billingSweepIntervalMs: 60_000,
   billingReservationTtlMs: 72 * 3_600_000,
+  pipelineFinalDlrTimeoutMs: 48 * 3_600_000,
 };
 
 /** Defaults of one connector's keys (apps/connector-*): MTA is TLS only (seed 003). */

@@ -399,6 +399,12 @@ export const CONFIG_SCHEMA = {
     '500',
     integer(1, 10_000),
   ),
+  pipelineFinalDlrTimeoutMs: withDefault(
+    'PIPELINE_FINAL_DLR_TIMEOUT_MS',
+    'A message without a final receipt this long after acceptance gets the synthetic final state UNKNOWN (48 h)',
+    '172800000',
+    integer(1_000, 30 * 86_400_000),
+  ),
   ...connectorKeys('infobip', 'INFOBIP', 'Infobip connector', { tls: 'false', tps: '50' }),
   ...connectorKeys('gatewayApi', 'GATEWAYAPI', 'GatewayAPI connector', { tls: 'false', tps: '50' }),
   ...connectorKeys('mta', 'MTA', 'Mobile Text Alerts connector (TLS only)', { tls: 'true', tps: '10' }),

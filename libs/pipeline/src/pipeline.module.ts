@@ -25,11 +25,14 @@ export interface PipelineModuleOptions {
    * dispatchers. 'server': the smpp-server of distributed mode (connectors run in their own apps).
    */
   readonly mode: 'one-process' | 'server';
-  /** A message without a final receipt this long after acceptance gets the synthetic final state UNKNOWN. */
+  /**
+   * A message without a final receipt this long after acceptance gets the synthetic final state UNKNOWN; default
+   * PIPELINE_FINAL_DLR_TIMEOUT_MS.
+   */
   readonly finalDlrTimeoutMs?: number;
 }
 
-/** 48 hours: the longest validity providers keep a message for before reporting it expired. */
+/** 48 hours (PIPELINE_FINAL_DLR_TIMEOUT_MS's default): the longest validity providers keep a message for. */
 export const DEFAULT_FINAL_DLR_TIMEOUT_MS = 48 * 3_600_000;
 
 const PIPELINE_OPTIONS = Symbol('PIPELINE_OPTIONS');
@@ -62,12 +65,13 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
       batchSize: config.outboxBatchSize,
       pollMs: config.outboxPollMs,
     });
+    const finalDlrTimeoutMs = options.finalDlrTimeoutMs ?? config.pipelineFinalDlrTimeoutMs;
     this.sweeper = new FinalDlrSweeper({
       dataSource,
       delivery: this.delivery(),
       billing: new LedgerRepository(dataSource),
-      timeoutMs: options.finalDlrTimeoutMs ?? DEFAULT_FINAL_DLR_TIMEOUT_MS,
-      intervalMs: 60_000,
+      timeoutMs: finalDlrTimeoutMs,
+      intervalMs: Math.min(60_000, finalDlrTimeoutMs),
     });
   }
 
