@@ -34,7 +34,8 @@ import {
 } from '@app/smpp';
 import type { ParkedDlrOutcome } from '@app/database';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConnectorRepository } from './connector.repository';
+import { ConnectorRepository, type ParkedDlr } from './connector.repository';
+import { MicroBatcher } from './micro-batcher';
 import { decideIndeterminate, type IndeterminatePolicy } from './indeterminate-policy';
 import { AdaptiveRate, ConnectorConfigError, TokenBucket, type Clock } from './rate-control';
 import type { AttemptOutcome, SendMessage } from './send-message';
@@ -163,6 +164,14 @@ export class ConnectorRuntime {
   private readonly clock: Clock;
   private readonly bucket: TokenBucket;
   private readonly rate: AdaptiveRate;
+  // Attempt writes of concurrent sends share statements (one per event-loop turn): see MicroBatcher.
+  private readonly attemptRows: MicroBatcher<string, { id: string; attemptNo: number }>;
+  private readonly sentRows: MicroBatcher<{ attemptId: string; at: Date }, undefined>;
+  private readonly acceptedRows: MicroBatcher<
+    Parameters<ConnectorRepository['acceptMany']>[0][number],
+    undefined
+  >;
+  private readonly parkedLookups: MicroBatcher<string, ParkedDlr[]>;
   private clients: SmppClient[] = [];
   private planIndex = 0;
   private roundRobin = 0;
@@ -180,6 +189,17 @@ export class ConnectorRuntime {
     this.providerId = options.providerId ?? options.profile.id;
     this.clock = options.clock ?? Date.now;
     this.repository = new ConnectorRepository(options.dataSource, this.providerId);
+    const repository = this.repository;
+    this.attemptRows = new MicroBatcher((ids) => repository.createAttempts(ids));
+    this.sentRows = new MicroBatcher(async (items) => {
+      await repository.markSentMany(items);
+      return items.map(() => undefined);
+    });
+    this.acceptedRows = new MicroBatcher(async (items) => {
+      await repository.acceptMany(items);
+      return items.map(() => undefined);
+    });
+    this.parkedLookups = new MicroBatcher((keys) => repository.unparkMany(keys));
     this.rate = new AdaptiveRate({ maxTps: options.tps }, this.clock);
     this.bucket = new TokenBucket(options.tps, Math.max(1, Math.ceil(options.tps / 10)), this.clock);
     this.logger = new Logger(`Connector:${this.providerId}`);
@@ -436,13 +456,13 @@ export class ConnectorRuntime {
   }
 
   private async submitPart(input: SendMessage, session: SmppSession, pdu: SubmitSm): Promise<PartResult> {
-    const attempt = await this.repository.createAttempt(input.message.id);
+    const attempt = await this.attemptRows.add(input.message.id);
     this.counters.submitted++;
     this.inflightSubmits++;
     let response;
     try {
       const sent = session.request(pdu);
-      await this.repository.markSent(attempt.id, new Date(this.clock()));
+      await this.sentRows.add({ attemptId: attempt.id, at: new Date(this.clock()) });
       response = await sent;
     } catch (error) {
       if (error instanceof SmppError && SESSION_LOST_ERRORS.has(error.code)) {
@@ -472,15 +492,15 @@ export class ConnectorRuntime {
     }
     const providerMessageId = submitRespMessageId(response, this.options.profile) ?? response.message_id;
     const key = normaliseMessageId(providerMessageId, this.options.profile);
-    await this.repository.transaction(async (tx) => {
-      await this.repository.answer(
-        attempt.id,
-        { status: 'accepted', commandStatus: status, classification: 'OK', providerMessageId, key, at },
-        tx,
-      );
-      await this.repository.markMessageSent(input.message.id, providerMessageId, tx);
+    await this.acceptedRows.add({
+      attemptId: attempt.id,
+      messageId: input.message.id,
+      commandStatus: status,
+      providerMessageId,
+      key,
+      at,
     });
-    for (const parked of await this.repository.unpark(key)) {
+    for (const parked of await this.parkedLookups.add(key)) {
       await this.applyOutcome(key, parked.outcome);
     }
     return { kind: 'answered', attemptId: attempt.id, commandStatus: status, providerMessageId };

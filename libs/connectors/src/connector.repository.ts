@@ -46,6 +46,104 @@ export class ConnectorRepository {
     return { id: rows[0].id, attemptNo: rows[0].attempt_no };
   }
 
+  /**
+   * `createAttempt` for many messages in one statement; the result is in input order. Parts of one message in the
+   * same batch get the same attempt number (they are one attempt).
+   */
+  async createAttempts(messageIds: readonly string[]): Promise<Array<{ id: string; attemptNo: number }>> {
+    const rows: Array<{ id: string; message_id: string; attempt_no: number }> = await this.dataSource.query(
+      `INSERT INTO attempts (message_id, provider_id, attempt_no, status)
+       SELECT m.id, $1, COALESCE((SELECT MAX(a.attempt_no) FROM attempts a WHERE a.message_id = m.id), 0) + 1,
+              'pending'
+       FROM unnest($2::text[]) AS m(id)
+       RETURNING id, message_id, attempt_no`,
+      [this.providerId, messageIds],
+    );
+    const byMessage = new Map<string, Array<{ id: string; attemptNo: number }>>();
+    for (const row of rows) {
+      const list = byMessage.get(row.message_id) ?? [];
+      list.push({ id: row.id, attemptNo: row.attempt_no });
+      byMessage.set(row.message_id, list);
+    }
+    return messageIds.map((messageId) => {
+      const next = byMessage.get(messageId)?.shift();
+      if (next === undefined) throw new Error(`no attempt row returned for message ${messageId}`);
+      return next;
+    });
+  }
+
+  /** `markSent` for many attempts; an attempt already answered keeps its answer. */
+  async markSentMany(sent: ReadonlyArray<{ attemptId: string; at: Date }>): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE attempts a SET status = 'sent', sent_at = v.at
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, at)
+       WHERE a.id = v.id AND a.status = 'pending'`,
+      [sent.map((s) => s.attemptId), sent.map((s) => s.at)],
+    );
+  }
+
+  /** Accepted parts in one transaction: each attempt answered and its message marked sent with the provider id. */
+  async acceptMany(
+    accepted: ReadonlyArray<{
+      attemptId: string;
+      messageId: string;
+      commandStatus: number;
+      providerMessageId: string;
+      key: string;
+      at: Date;
+    }>,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE attempts a SET status = 'accepted', command_status = v.status, classification = 'OK',
+           provider_message_id = v.provider_id, provider_message_key = v.key, answered_at = v.at
+         FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[])
+           AS v(id, status, provider_id, key, at)
+         WHERE a.id = v.id`,
+        [
+          accepted.map((a) => a.attemptId),
+          accepted.map((a) => a.commandStatus),
+          accepted.map((a) => a.providerMessageId),
+          accepted.map((a) => a.key),
+          accepted.map((a) => a.at),
+        ],
+      );
+      await tx.query(
+        `UPDATE messages m SET status = 'sent', provider_id = $1, provider_message_id = v.provider_id,
+           updated_at = now()
+         FROM unnest($2::text[], $3::text[]) AS v(id, provider_id)
+         WHERE m.id = v.id AND NOT m.final`,
+        [this.providerId, accepted.map((a) => a.messageId), accepted.map((a) => a.providerMessageId)],
+      );
+    });
+  }
+
+  /** `unpark` for many ids in one statement; per id, oldest first. */
+  async unparkMany(keys: readonly string[]): Promise<ParkedDlr[][]> {
+    const rows = await modified<{
+      id: string;
+      provider_message_key: string;
+      reason: 'early' | 'unknown';
+      outcome: ParkedDlrOutcome;
+      received_at: Date;
+    }>(
+      this.dataSource,
+      `DELETE FROM parked_dlrs WHERE provider_id = $1 AND provider_message_key = ANY($2::text[])
+         RETURNING id, provider_message_key, reason, outcome, received_at`,
+      [this.providerId, keys],
+    );
+    rows.sort((a, b) => a.received_at.getTime() - b.received_at.getTime());
+    const taken = new Set<string>();
+    return keys.map((key) => {
+      // A key listed twice gets its rows once: whoever deletes a row applies it.
+      if (taken.has(key)) return [];
+      taken.add(key);
+      return rows
+        .filter((row) => row.provider_message_key === key)
+        .map(({ id, reason, outcome }) => ({ id, reason, outcome }));
+    });
+  }
+
   async markSent(attemptId: string, at: Date): Promise<void> {
     await this.dataSource.query(`UPDATE attempts SET status = 'sent', sent_at = $2 WHERE id = $1`, [
       attemptId,
