@@ -3,9 +3,9 @@ import { MicroBatcher } from './micro-batcher';
 describe('MicroBatcher', () => {
   it('runs the calls of one event-loop turn as one batch and answers each in order', async () => {
     const batches: number[][] = [];
-    const batcher = new MicroBatcher<number, number>(async (inputs) => {
+    const batcher = new MicroBatcher<number, number>((inputs) => {
       batches.push([...inputs]);
-      return inputs.map((n) => n * 10);
+      return Promise.resolve(inputs.map((n) => n * 10));
     });
     const results = await Promise.all([1, 2, 3].map((n) => batcher.add(n)));
     expect(results).toEqual([10, 20, 30]);
@@ -16,19 +16,18 @@ describe('MicroBatcher', () => {
 
   it('splits at the batch limit', async () => {
     const sizes: number[] = [];
-    const batcher = new MicroBatcher<number, number>(async (inputs) => {
+    const batcher = new MicroBatcher<number, number>((inputs) => {
       sizes.push(inputs.length);
-      return [...inputs];
+      return Promise.resolve([...inputs]);
     }, 2);
     await Promise.all([1, 2, 3, 4, 5].map((n) => batcher.add(n)));
     expect(sizes).toEqual([2, 2, 1]);
   });
 
   it('retries a failed batch item by item so that only the bad item fails', async () => {
-    const batcher = new MicroBatcher<number, number>(async (inputs) => {
-      if (inputs.includes(13)) throw new Error('bad row 13');
-      return [...inputs];
-    });
+    const batcher = new MicroBatcher<number, number>((inputs) =>
+      inputs.includes(13) ? Promise.reject(new Error('bad row 13')) : Promise.resolve([...inputs]),
+    );
     const results = await Promise.allSettled([12, 13, 14].map((n) => batcher.add(n)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('bad row 13'));
