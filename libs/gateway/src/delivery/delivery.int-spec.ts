@@ -158,6 +158,37 @@ describe('DeliveryService over real sockets and Postgres', () => {
     expect(message).toEqual({ status: 'undeliverable', final: true, error_code: '019' });
   });
 
+  it.each([
+    ['inside a transaction of this instance', false],
+    ['by another process (a connector) inside its transaction', true],
+  ])(
+    'delivers a DLR recorded %s at its commit, long before the next poll',
+    async (_, otherWriter) => {
+      // No poll within the test's bounds: only the commit's notification can make the loop look again.
+      const service = startService({ pollMs: 60_000, leaseMs: 120_000 });
+      const writer = otherWriter
+        ? new DeliveryService(db.dataSource, { ...TEST_OPTIONS, registry: new Registry() })
+        : service;
+      const tenant = await newTenant();
+      const smsc = await startSmsc(service, { [tenant.systemId]: tenant.id });
+      const client = await bindClient(smsc.port, tenant.systemId);
+      await eventually(() => Promise.resolve(service.listening));
+      const messageId = await insertMessage(db.dataSource, { id: newMessageId(), tenant_id: tenant.id });
+      // Let the loop's first read (at attach) find the queue empty before the receipt is queued.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+
+      await db.dataSource.transaction(async (tx) => {
+        await writer.recordDlr({ messageId, state: 'delivered', err: '000', doneAt: new Date() }, tx);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(client.received).toHaveLength(0);
+      });
+      await client.waitUntil(() => client.received.length === 1, 10_000);
+
+      expect(client.receiptIds()).toEqual([messageId]);
+    },
+    20_000,
+  );
+
   it('spreads DLRs across two binds of one tenant, none duplicated', async () => {
     const service = startService();
     const tenant = await newTenant();

@@ -1,6 +1,7 @@
 import type { StoredDeliverSm, TenantDeliveryKind } from '@app/database';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ReceiptSource } from './deliver-sm';
+import { TENANT_DELIVERY_CHANNEL } from './delivery-notifications';
 
 /** A row taken for sending; `attempts` already counts this attempt. */
 export interface ClaimedDelivery {
@@ -90,11 +91,15 @@ export class DeliveryRepository {
 
   /** Queues a delivery; returns its id, or undefined when the message already has its final DLR queued. */
   async enqueue(delivery: NewDelivery, tx: Queryable = this.dataSource): Promise<string | undefined> {
+    // The notification is delivered when the writer's transaction commits (see TENANT_DELIVERY_CHANNEL).
     const rows = await tx.query<{ id: string }[]>(
-      `INSERT INTO "tenant_deliveries" ("tenant_id", "kind", "message_id", "final", "pdu", "expires_at")
-       VALUES ($1, $2, $3, $4, $5::jsonb, now() + $6::double precision * interval '1 millisecond')
-       ON CONFLICT DO NOTHING
-       RETURNING "id"`,
+      `WITH "queued" AS (
+         INSERT INTO "tenant_deliveries" ("tenant_id", "kind", "message_id", "final", "pdu", "expires_at")
+         VALUES ($1, $2, $3, $4, $5::jsonb, now() + $6::double precision * interval '1 millisecond')
+         ON CONFLICT DO NOTHING
+         RETURNING "id", "tenant_id"
+       )
+       SELECT "id", pg_notify('${TENANT_DELIVERY_CHANNEL}', "tenant_id"::text) FROM "queued"`,
       [
         delivery.tenantId,
         delivery.kind,

@@ -16,6 +16,7 @@ import {
   type DlrState,
   type MoMessage,
 } from './deliver-sm';
+import { DeliveryNotificationListener } from './delivery-notifications';
 import { DeliveryConfigError, UnknownMessageError } from './delivery.errors';
 import { DeliveryRepository } from './delivery.repository';
 import { TenantDeliveryLoop } from './tenant-delivery-loop';
@@ -129,6 +130,7 @@ export class DeliveryService {
   private readonly loops = new Map<string, TenantDeliveryLoop>();
   private readonly expired: Counter<'kind'>;
   readonly owner: string;
+  private readonly notifications: DeliveryNotificationListener;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweeping: Promise<void> | undefined;
   private stopped = false;
@@ -138,11 +140,20 @@ export class DeliveryService {
     this.repository = new DeliveryRepository(dataSource);
     this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
     this.expired = expiredCounter(options.registry ?? register);
+    this.notifications = new DeliveryNotificationListener(dataSource, {
+      onTenant: (tenantId) => this.wake(tenantId),
+      onResubscribed: () => this.loops.forEach((loop) => loop.wake()),
+      onError: (error, context) => this.reportError(error, context),
+    });
   }
 
-  /** Starts the periodic expiry sweep (every pollMs). */
+  /**
+   * Starts the periodic expiry sweep (every pollMs) and listens for rows committed by any process, so that a receipt
+   * queued inside a caller's transaction goes out once that transaction commits rather than at the next poll.
+   */
   start(): void {
     if (this.sweepTimer !== undefined || this.stopped) return;
+    this.notifications.start();
     this.sweepTimer = setInterval(() => {
       if (this.sweeping !== undefined) return;
       this.sweeping = this.expireDue()
@@ -160,8 +171,19 @@ export class DeliveryService {
     this.stopped = true;
     if (this.sweepTimer !== undefined) clearInterval(this.sweepTimer);
     this.sweepTimer = undefined;
+    await this.notifications.stop();
     await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
     await this.sweeping;
+  }
+
+  /** True while rows committed by other transactions and processes wake the tenant loops (see start). */
+  get listening(): boolean {
+    return this.notifications.listening;
+  }
+
+  /** Looks at the tenant's queue now, if a session of this instance delivers to the tenant. */
+  wake(tenantId: string): void {
+    this.loops.get(tenantId)?.wake();
   }
 
   /**
@@ -206,7 +228,7 @@ export class DeliveryService {
     };
     const { tenantId, ...result } =
       tx === undefined ? await this.repository.transaction(write) : await write(tx);
-    if (tenantId !== undefined) this.loops.get(tenantId)?.wake();
+    if (tenantId !== undefined) this.wake(tenantId);
     return result;
   }
 
@@ -225,7 +247,7 @@ export class DeliveryService {
       tx,
     );
     if (deliveryId === undefined) throw new Error('unreachable: an MO row has no unique key to conflict on');
-    this.loops.get(event.tenantId)?.wake();
+    this.wake(event.tenantId);
     return { deliveryId };
   }
 
