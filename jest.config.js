@@ -22,6 +22,8 @@ const base = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
+  // Integration and e2e tests talk to real servers on a shared 2-core machine; each may still set its own.
+  testTimeout: 60_000,
 };
 
 const dbHarness = {
