@@ -108,6 +108,7 @@ export interface Receipt {
 export async function receiptCollector(
   port: number,
   bindType: 'receiver' | 'transceiver',
+  credentials: { systemId: string; password: string } = TENANT,
 ): Promise<{
   client: TenantClient;
   receipts: Receipt[];
@@ -128,7 +129,7 @@ export async function receiptCollector(
       receipts.push({ messageId: id, stat, final: !['ENROUTE', 'ACCEPTD'].includes(stat) });
     },
   );
-  const bound = await client.bind(bindType, TENANT.systemId, TENANT.password);
+  const bound = await client.bind(bindType, credentials.systemId, credentials.password);
   if (bound.command_status !== 0) throw new Error(`bind refused: 0x${bound.command_status.toString(16)}`);
   return { client, receipts };
 }

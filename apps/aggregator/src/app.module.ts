@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ObservedAppModule } from '@app/bootstrap';
+import { ObservedAppModule, SandboxModule, type Sandbox } from '@app/bootstrap';
 import { ConfigModule, type AppConfig } from '@app/config';
 import { DatabaseModule, type DatabaseServer } from '@app/database';
 import { PipelineModule } from '@app/pipeline';
@@ -7,7 +7,7 @@ import { PipelineModule } from '@app/pipeline';
 /** The all-in-one aggregator, as far as it exists: config, database (migrated at start), /metrics, /health, /ready, the SMPP gateway. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, server: DatabaseServer): DynamicModule {
+  static forRoot(config: AppConfig, server: DatabaseServer, sandbox?: Sandbox): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -15,6 +15,7 @@ export class AppModule {
         DatabaseModule.forRoot({ server, runMigrations: true }),
         ObservedAppModule.forRoot(),
         PipelineModule.forRoot({ mode: 'one-process' }),
+        ...(sandbox === undefined ? [] : [SandboxModule.forRoot(sandbox)]),
       ],
     };
   }

@@ -1,7 +1,14 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { appLogger, applyBootstrapFile, bootstrapFile } from '@app/bootstrap';
+import {
+  appLogger,
+  applyBootstrapFile,
+  applySandbox,
+  bootstrapFile,
+  printSandboxInstructions,
+  startSandboxIfUnconfigured,
+} from '@app/bootstrap';
 import { loadConfigOrExit } from '@app/config';
 import { DatabaseServer } from '@app/database';
 import { DataSource } from 'typeorm';
@@ -31,21 +38,25 @@ async function bootstrap(): Promise<void> {
   started.server = server;
   logger.log(`database: ${server.describe()}`);
   try {
-    const app = await NestFactory.create(AppModule.forRoot(config, server), {
+    const file = bootstrapFile(config);
+    // No provider configured anywhere: the four simulators run here and the connectors point at them.
+    const sandbox = await startSandboxIfUnconfigured(config, file);
+    const app = await NestFactory.create(AppModule.forRoot(sandbox?.config ?? config, server, sandbox), {
       logger: appLog,
       abortOnError: false,
     });
     for (const signal of SHUTDOWN_SIGNALS) process.removeListener(signal, stopDuringBoot);
     // Closes the HTTP server, then the DataSource and the embedded server (DatabaseModule), then exits 0.
     app.enableShutdownHooks([...SHUTDOWN_SIGNALS], { useProcessExit: true });
-    const file = bootstrapFile(config);
     if (file !== undefined) {
       const { applied } = await applyBootstrapFile(app.get(DataSource), file);
       logger.log(
         `bootstrap ${file}: ${applied.changes.length === 0 ? 'up to date' : applied.changes.join('; ')}`,
       );
     }
+    if (sandbox !== undefined) await applySandbox(app.get(DataSource), sandbox);
     await app.listen(config.httpPort);
+    if (sandbox !== undefined) printSandboxInstructions(sandbox);
   } catch (error) {
     await server.close();
     throw error;

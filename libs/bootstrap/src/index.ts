@@ -13,3 +13,15 @@ export {
 } from './bootstrap-config';
 export { applyBootstrapFile, bootstrapFile, DEFAULT_BOOTSTRAP_FILE } from './bootstrap-start';
 export { appLogger, DatabaseObservation, ObservedAppModule } from './observed-app';
+export {
+  applySandbox,
+  printSandboxInstructions,
+  SANDBOX_TENANT,
+  sandboxBootstrap,
+  SandboxModule,
+  SandboxStartError,
+  sandboxWanted,
+  startSandbox,
+  startSandboxIfUnconfigured,
+  type Sandbox,
+} from './sandbox';
