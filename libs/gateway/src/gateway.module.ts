@@ -11,6 +11,7 @@ import {
 import { DataSource } from 'typeorm';
 import { LedgerRepository, ReservationSweeper } from '@app/billing';
 import { APP_CONFIG, type AppConfig } from '@app/config';
+import { SmscMetrics } from '@app/observability';
 import type { RoutePlanner } from './accept/accept-service';
 import type { UpstreamCanceller } from './messages/message-queries';
 import { Gateway, gatewaySettingsFromConfig } from './server/gateway';
@@ -65,12 +66,18 @@ export class GatewayModule {
         { provide: GATEWAY_OPTIONS, useValue: options },
         {
           provide: Gateway,
-          inject: [APP_CONFIG, DataSource, GATEWAY_OPTIONS],
-          useFactory: (config: AppConfig, dataSource: DataSource, moduleOptions: GatewayModuleOptions) =>
+          inject: [APP_CONFIG, DataSource, GATEWAY_OPTIONS, { token: SmscMetrics, optional: true }],
+          useFactory: (
+            config: AppConfig,
+            dataSource: DataSource,
+            moduleOptions: GatewayModuleOptions,
+            metrics: SmscMetrics | undefined,
+          ) =>
             new Gateway(
               gatewaySettingsFromConfig(config),
               {
                 dataSource,
+                ...(metrics === undefined ? {} : { metrics }),
                 ...(moduleOptions.router ? { router: moduleOptions.router } : {}),
                 ...(moduleOptions.upstreamCanceller
                   ? { upstreamCanceller: moduleOptions.upstreamCanceller }

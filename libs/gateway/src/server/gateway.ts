@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '@app/config';
+import type { SmscMetrics } from '@app/observability';
 import { Router } from '@app/routing';
 import { DeliveryService, deliveryOptionsFromConfig } from '../delivery';
 import { BindAuthenticator } from '../auth/bind-authenticator';
@@ -77,6 +78,8 @@ export interface GatewayDependencies {
   readonly delivery?: TenantDeliveryPort & { start?(): void; stop?(): Promise<void> };
   /** cancel_sm for messages already sent upstream (issue 5); default none: ESME_RCANCELFAIL. */
   readonly upstreamCanceller?: UpstreamCanceller;
+  /** Submit answers and tenant binds are counted here when given. */
+  readonly metrics?: SmscMetrics;
 }
 
 /** Everything the ESME-facing server is made of, wired together; start() listens, stop() drains and closes. */
@@ -107,6 +110,7 @@ export class Gateway {
       this.accept,
       queries,
       this.delivery,
+      deps.metrics,
     );
   }
 

@@ -3,11 +3,13 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { DataSource } from 'typeorm';
 import { LedgerRepository } from '@app/billing';
+import type { SmscMetrics } from '@app/observability';
 import {
   CommandStatus,
   SmppSession,
   type BindDecision,
   type BindRequest,
+  type BindType,
   type InboundRequest,
 } from '@app/smpp';
 import type { BindAuthenticator } from '../auth/bind-authenticator';
@@ -37,6 +39,7 @@ export interface SmppServerOptions {
 
 interface BoundSession {
   readonly context: SubmitContext;
+  readonly bindType: BindType;
   readonly release: () => void;
 }
 
@@ -61,6 +64,7 @@ export class SmppGatewayServer {
     private readonly acceptService: AcceptService,
     private readonly queries: MessageQueries,
     private readonly delivery: TenantDeliveryPort,
+    private readonly metrics?: SmscMetrics,
   ) {
     this.ledger = new LedgerRepository(dataSource);
   }
@@ -152,6 +156,7 @@ export class SmppGatewayServer {
       const entry = this.bound.get(session);
       if (entry !== undefined && bindType !== 'transmitter')
         this.delivery.attach(entry.context.policy.tenantId, session);
+      if (entry !== undefined) this.publishTenantBinds(entry.context.policy.tenantId);
     });
     session.on('closed', () => {
       uncount();
@@ -160,6 +165,7 @@ export class SmppGatewayServer {
       if (entry !== undefined) {
         this.bound.delete(session);
         entry.release();
+        this.publishTenantBinds(entry.context.policy.tenantId);
         if (this.authenticator.bindsOf(entry.context.policy.credentialId) === 0) {
           this.acceptService.forgetCredential(entry.context.policy.credentialId);
         }
@@ -192,6 +198,7 @@ export class SmppGatewayServer {
         policy: verdict.policy,
         account: account === undefined ? undefined : { id: account.id, currency: account.currency },
       },
+      bindType: request.bindType,
       release: verdict.release,
     });
     this.logger.log(`bound ${request.bindType} '${systemId}' from ${ip}`);
@@ -208,10 +215,17 @@ export class SmppGatewayServer {
     switch (request.command) {
       case 'submit_sm':
       case 'data_sm': {
+        const started = performance.now();
         const result = await this.acceptService.accept(entry.context, request.pdu);
         if (result.status === CommandStatus.ESME_ROK)
           request.respond(result.status, { message_id: result.messageId });
         else request.respond(result.status);
+        this.metrics?.submitAnswered(
+          tenantId,
+          request.command,
+          result.status,
+          (performance.now() - started) / 1000,
+        );
         return;
       }
       case 'query_sm': {
@@ -227,6 +241,17 @@ export class SmppGatewayServer {
         // replace_sm and submit_multi are not supported (README); anything else an ESME may not send here.
         request.respond(CommandStatus.ESME_RINVCMDID);
     }
+  }
+
+  /** Sets the tenant's bind gauges from the sessions bound now. */
+  private publishTenantBinds(tenantId: string): void {
+    if (this.metrics === undefined) return;
+    const counts: Partial<Record<BindType, number>> = {};
+    for (const [session, entry] of this.bound) {
+      if (entry.context.policy.tenantId === tenantId && session.state !== 'CLOSED')
+        counts[entry.bindType] = (counts[entry.bindType] ?? 0) + 1;
+    }
+    this.metrics.tenantBinds(tenantId, counts);
   }
 
   /** Runs a database-backed request; a failure answers ESME_RSYSERR instead of crashing the session. */
