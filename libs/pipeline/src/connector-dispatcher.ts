@@ -2,6 +2,7 @@ import { LedgerRepository } from '@app/billing';
 import type { ConnectorAttachment } from '@app/connectors';
 import { DeliveryService, deliveryOptionsFromConfig } from '@app/gateway';
 import { Dispatcher } from './dispatcher';
+import { LeaseReclaimer } from './lease-reclaimer';
 import { busFromConfig } from './pipeline.module';
 
 /** A connector app started without RABBITMQ_URL: alone in its process it would never receive a message. */
@@ -11,7 +12,8 @@ export class PipelineConfigError extends Error {
 
 /**
  * Distributed mode: the connector app consumes its provider's queue `send.<provider>` from RabbitMQ with
- * prefetch = window × sessions, and acknowledges each message once its outcome is stored.
+ * prefetch = window × sessions, and acknowledges each message once its outcome is stored. Attempts this provider's
+ * previous process left unanswered are reclaimed once their lease (twice the response timer) has run out.
  */
 export const attachDispatcher: ConnectorAttachment = async ({ config, dataSource, runtime, settings }) => {
   if (config.rabbitmqUrl === undefined) {
@@ -26,9 +28,15 @@ export const attachDispatcher: ConnectorAttachment = async ({ config, dataSource
     delivery: new DeliveryService(dataSource, deliveryOptionsFromConfig(config)),
     billing: new LedgerRepository(dataSource),
   });
+  const reclaimer = new LeaseReclaimer(dataSource, {
+    leaseMs: 2 * config.smppResponseTimeoutMs,
+    providerId: runtime.providerId,
+  });
+  reclaimer.start();
   await dispatcher.start();
   return {
     stop: async () => {
+      await reclaimer.stop();
       await dispatcher.stop();
       await bus.close();
     },

@@ -17,6 +17,7 @@ import { Router } from '@app/routing';
 import { PROVIDER_PROFILES, type ProviderId } from '@app/providers';
 import { Dispatcher } from './dispatcher';
 import { FinalDlrSweeper } from './final-dlr-sweeper';
+import { LeaseReclaimer } from './lease-reclaimer';
 import { RoutingLoader } from './routing-loader';
 
 export interface PipelineModuleOptions {
@@ -50,6 +51,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
   private readonly bus: Bus;
   private readonly relay: OutboxRelay;
   private readonly sweeper: FinalDlrSweeper;
+  private readonly reclaimer: LeaseReclaimer;
   private readonly connectors: ConnectorRuntime[] = [];
   private readonly dispatchers: Dispatcher[] = [];
 
@@ -73,6 +75,8 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
       timeoutMs: finalDlrTimeoutMs,
       intervalMs: Math.min(60_000, finalDlrTimeoutMs),
     });
+    // In one process the connectors of every provider run here: all providers' unanswered attempts are ours.
+    this.reclaimer = new LeaseReclaimer(dataSource, { leaseMs: 2 * config.smppResponseTimeoutMs });
   }
 
   async onModuleInit(): Promise<void> {
@@ -80,7 +84,10 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.options.mode === 'one-process') await this.startConnectors();
+    if (this.options.mode === 'one-process') {
+      this.reclaimer.start();
+      await this.startConnectors();
+    }
     this.relay.start();
     this.sweeper.start();
     this.logger.log(
@@ -92,6 +99,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.dispatchers.map((dispatcher) => dispatcher.stop()));
     await Promise.all(this.connectors.map((connector) => connector.stop()));
+    await this.reclaimer.stop();
     await this.relay.stop();
     await this.sweeper.stop();
     await this.routing.stop();
