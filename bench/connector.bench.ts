@@ -18,9 +18,11 @@ import { Registry } from 'prom-client';
 
 const WARMUP = 1_000;
 const MESSAGES = 10_000;
-const IN_FLIGHT = 800;
+// The simulator's sessions queue at most 110 outgoing deliver_sm (window 10 + 100 queued) and hold back the rest
+// until a new bind: 200 sends in flight over 4 binds stay below that.
+const IN_FLIGHT = 200;
 const SESSIONS = 4;
-const WINDOW = 200;
+const WINDOW = 50;
 const DEADLINE_MS = 120_000;
 
 function databaseUrl(base: string, name: string): string {

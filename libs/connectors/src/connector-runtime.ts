@@ -34,7 +34,7 @@ import {
 } from '@app/smpp';
 import type { ParkedDlrOutcome } from '@app/database';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConnectorRepository, type ParkedDlr } from './connector.repository';
+import { ConnectorRepository, type AcceptedAttempt, type ParkedDlr } from './connector.repository';
 import { MicroBatcher } from './micro-batcher';
 import { decideIndeterminate, type IndeterminatePolicy } from './indeterminate-policy';
 import { AdaptiveRate, ConnectorConfigError, TokenBucket, type Clock } from './rate-control';
@@ -172,6 +172,7 @@ export class ConnectorRuntime {
     undefined
   >;
   private readonly parkedLookups: MicroBatcher<string, ParkedDlr[]>;
+  private readonly acceptedLookups: MicroBatcher<string, AcceptedAttempt | undefined>;
   private clients: SmppClient[] = [];
   private planIndex = 0;
   private roundRobin = 0;
@@ -200,6 +201,7 @@ export class ConnectorRuntime {
       return items.map(() => undefined);
     });
     this.parkedLookups = new MicroBatcher((keys) => repository.unparkMany(keys));
+    this.acceptedLookups = new MicroBatcher((keys) => repository.findAcceptedMany(keys));
     this.rate = new AdaptiveRate({ maxTps: options.tps }, this.clock);
     this.bucket = new TokenBucket(options.tps, Math.max(1, Math.ceil(options.tps / 10)), this.clock);
     this.logger = new Logger(`Connector:${this.providerId}`);
@@ -635,8 +637,9 @@ export class ConnectorRuntime {
         : {}),
       ...(inbound.providerError !== undefined ? { providerError: inbound.providerError.raw } : {}),
     };
-    if ((await this.repository.findAccepted(key)) !== undefined) {
-      await this.applyOutcome(key, outcome);
+    const accepted = await this.acceptedLookups.add(key);
+    if (accepted !== undefined) {
+      await this.applyOutcome(key, outcome, accepted);
       return;
     }
     const reason = this.inflightSubmits > 0 ? 'early' : 'unknown';
@@ -650,10 +653,11 @@ export class ConnectorRuntime {
     }
   }
 
-  private async applyOutcome(key: string, outcome: ParkedDlrOutcome): Promise<void> {
+  /** `known`: the accepted attempt of `key` when already read (the key → message link never changes). */
+  private async applyOutcome(key: string, outcome: ParkedDlrOutcome, known?: AcceptedAttempt): Promise<void> {
     const state = STAT_TO_STATE[outcome.stat] ?? 'unknown';
     await this.repository.transaction(async (tx) => {
-      const attempt = await this.repository.findAccepted(key, tx);
+      const attempt = known ?? (await this.repository.findAccepted(key, tx));
       if (attempt === undefined) return;
       const event: DlrEvent = {
         messageId: attempt.messageId,

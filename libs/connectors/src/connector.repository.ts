@@ -233,6 +233,34 @@ export class ConnectorRepository {
         };
   }
 
+  /** `findAccepted` for many ids in one statement, in input order. */
+  async findAcceptedMany(keys: readonly string[]): Promise<Array<AcceptedAttempt | undefined>> {
+    const rows: Array<{
+      id: string;
+      key: string;
+      message_id: string;
+      tenant_id: string;
+      reservation_id: string | null;
+    }> = await this.dataSource.query(
+      `SELECT a.id, a.provider_message_key AS key, a.message_id, m.tenant_id, m.reservation_id
+       FROM attempts a JOIN messages m ON m.id = a.message_id
+       WHERE a.provider_id = $1 AND a.provider_message_key = ANY($2::text[])`,
+      [this.providerId, keys],
+    );
+    const byKey = new Map(rows.map((row) => [row.key, row]));
+    return keys.map((key) => {
+      const row = byKey.get(key);
+      return row === undefined
+        ? undefined
+        : {
+            attemptId: row.id,
+            messageId: row.message_id,
+            tenantId: row.tenant_id,
+            reservationId: row.reservation_id,
+          };
+    });
+  }
+
   async park(key: string, reason: 'early' | 'unknown', outcome: ParkedDlrOutcome, at: Date, ttlMs: number) {
     await this.dataSource.query(
       `INSERT INTO parked_dlrs (provider_id, provider_message_key, reason, outcome, received_at, expires_at)
