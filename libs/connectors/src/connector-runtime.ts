@@ -460,42 +460,54 @@ export class ConnectorRuntime {
   private async submitPart(input: SendMessage, session: SmppSession, pdu: SubmitSm): Promise<PartResult> {
     const attempt = await this.attemptRows.add(input.message.id);
     this.counters.submitted++;
+    // In flight until the answer is stored: a receipt arriving before then is early, not unknown.
     this.inflightSubmits++;
+    try {
+      return await this.exchange(input, session, pdu, attempt.id);
+    } finally {
+      this.inflightSubmits--;
+    }
+  }
+
+  private async exchange(
+    input: SendMessage,
+    session: SmppSession,
+    pdu: SubmitSm,
+    attemptId: string,
+  ): Promise<PartResult> {
     let response;
     try {
       const sent = session.request(pdu);
-      await this.sentRows.add({ attemptId: attempt.id, at: new Date(this.clock()) });
+      await this.sentRows.add({ attemptId, at: new Date(this.clock()) });
       response = await sent;
     } catch (error) {
       if (error instanceof SmppError && SESSION_LOST_ERRORS.has(error.code)) {
-        await this.repository.answer(attempt.id, {
+        await this.repository.answer(attemptId, {
           status: 'indeterminate',
           commandStatus: null,
           classification: 'LOST',
           at: new Date(this.clock()),
         });
-        return { kind: 'lost', attemptId: attempt.id, reason: error.message };
+        return { kind: 'lost', attemptId, reason: error.message };
       }
       throw error;
-    } finally {
-      this.inflightSubmits--;
     }
     const status = response.command_status;
     const classification = classifySubmitResp(status, this.options.profile);
     const at = new Date(this.clock());
     if (classification.action !== 'OK') {
-      await this.repository.answer(attempt.id, {
+      await this.repository.answer(attemptId, {
         status: 'rejected',
         commandStatus: status,
         classification: classification.action,
         at,
       });
-      return { kind: 'answered', attemptId: attempt.id, commandStatus: status, providerMessageId: '' };
+      return { kind: 'answered', attemptId, commandStatus: status, providerMessageId: '' };
     }
     const providerMessageId = submitRespMessageId(response, this.options.profile) ?? response.message_id;
     const key = normaliseMessageId(providerMessageId, this.options.profile);
     await this.acceptedRows.add({
-      attemptId: attempt.id,
+      attemptId,
       messageId: input.message.id,
       commandStatus: status,
       providerMessageId,
@@ -505,7 +517,7 @@ export class ConnectorRuntime {
     for (const parked of await this.parkedLookups.add(key)) {
       await this.applyOutcome(key, parked.outcome);
     }
-    return { kind: 'answered', attemptId: attempt.id, commandStatus: status, providerMessageId };
+    return { kind: 'answered', attemptId, commandStatus: status, providerMessageId };
   }
 
   private async throttle(): Promise<void> {
