@@ -1,19 +1,24 @@
-import { DeliveryService } from '@app/gateway';
 import { GATEWAYAPI_PROFILE } from '@app/providers';
-import { createTestDatabase, type TestDatabase } from '@app/testing';
-import { randomUUID } from 'node:crypto';
-import { Registry } from 'prom-client';
 import { ConnectorRuntime } from './connector-runtime';
 import { parseIndeterminatePolicy } from './indeterminate-policy';
-import type { SendMessage } from './send-message';
+import {
+  eventually,
+  finalReceipts as countFinalReceipts,
+  messageRow as readMessageRow,
+  openConnectorTestDatabase,
+  queueMessage,
+  testDelivery,
+  type ConnectorTestDatabase,
+} from './testing/harness';
 import { StubProvider } from './testing/stub-provider';
 
 jest.setTimeout(20_000);
 
-let db: TestDatabase;
+let context: ConnectorTestDatabase;
 let stub: StubProvider;
 let runtime: ConnectorRuntime;
 let tenantId: string;
+let db: ConnectorTestDatabase['db'];
 
 function startRuntime(overrides: Partial<ConstructorParameters<typeof ConnectorRuntime>[0]> = {}) {
   runtime = new ConnectorRuntime({
@@ -26,76 +31,22 @@ function startRuntime(overrides: Partial<ConstructorParameters<typeof ConnectorR
     sessionWaitMs: 2_000,
     indeterminate: parseIndeterminatePolicy('resubmit:1'),
     dataSource: db.dataSource,
-    delivery: new DeliveryService(db.dataSource, {
-      retentionMs: 60_000,
-      retryMinMs: 100,
-      retryMaxMs: 1_000,
-      windowPerSession: 10,
-      leaseMs: 5_000,
-      pollMs: 1_000,
-      registry: new Registry(),
-    }),
+    delivery: testDelivery(db.dataSource),
     ...overrides,
   });
   runtime.start();
   return runtime;
 }
 
-async function newMessage(destination: string): Promise<SendMessage> {
-  const id = randomUUID().replace(/-/g, '').slice(0, 20);
-  await db.dataSource.query(
-    `INSERT INTO messages (id, tenant_id, system_id, group_id, status, source_addr, source_addr_ton, source_addr_npi,
-       destination_addr, dest_addr_ton, dest_addr_npi, esm_class, protocol_id, priority_flag, registered_delivery,
-       data_coding, short_message, segments, submitted_at)
-     VALUES ($1, $2, 'tenant', $1, 'queued', 'Acme', 5, 0, $3, 1, 1, 0, 0, 0, 1, 0, 'hi', 1, now())`,
-    [id, tenantId, destination],
-  );
-  return {
-    tenantId,
-    routeAttempt: 1,
-    message: {
-      id,
-      source: { type: 'alphanumeric', value: 'Acme' },
-      destination: { number: destination },
-      body: { kind: 'text', text: 'hello world' },
-      registeredDelivery: 1,
-    },
-  };
-}
-
-async function messageRow(
-  id: string,
-): Promise<{ status: string; final: boolean; error_code: string | null }> {
-  const rows: Array<{ status: string; final: boolean; error_code: string | null }> =
-    await db.dataSource.query(`SELECT status, final, error_code FROM messages WHERE id = $1`, [id]);
-  return rows[0];
-}
-
-async function finalReceipts(id: string): Promise<number> {
-  const rows: Array<{ n: number }> = await db.dataSource.query(
-    `SELECT COUNT(*)::int AS n FROM tenant_deliveries WHERE message_id = $1 AND final`,
-    [id],
-  );
-  return rows[0].n;
-}
-
-/** Polls the database until `check` holds (bounded: 100 tries). */
-async function eventually(check: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('condition not reached');
-}
+const newMessage = (destination: string) => queueMessage(context, destination);
+const messageRow = (id: string) => readMessageRow(context, id);
+const finalReceipts = (id: string) => countFinalReceipts(context, id);
 
 beforeEach(async () => {
-  db = await createTestDatabase();
+  context = await openConnectorTestDatabase('gatewayapi');
+  db = context.db;
+  tenantId = context.tenantId;
   stub = await StubProvider.start();
-  tenantId = randomUUID();
-  await db.dataSource.query(`INSERT INTO tenants (id, name, status) VALUES ($1, 'acme', 'active')`, [
-    tenantId,
-  ]);
-  await db.dataSource.query(`INSERT INTO providers (id, name) VALUES ('gatewayapi', 'GatewayAPI')`);
 });
 
 afterEach(async () => {

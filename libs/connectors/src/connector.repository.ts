@@ -215,33 +215,21 @@ export class ConnectorRepository {
     key: string,
     manager: Queryable = this.dataSource,
   ): Promise<AcceptedAttempt | undefined> {
-    const rows: Array<{ id: string; message_id: string; tenant_id: string; reservation_id: string | null }> =
-      await manager.query(
-        `SELECT a.id, a.message_id, m.tenant_id, m.reservation_id
-         FROM attempts a JOIN messages m ON m.id = a.message_id
-         WHERE a.provider_id = $1 AND a.provider_message_key = $2`,
-        [this.providerId, key],
-      );
-    const row = rows[0];
-    return row === undefined
-      ? undefined
-      : {
-          attemptId: row.id,
-          messageId: row.message_id,
-          tenantId: row.tenant_id,
-          reservationId: row.reservation_id,
-        };
+    return (await this.findAcceptedMany([key], manager))[0];
   }
 
   /** `findAccepted` for many ids in one statement, in input order. */
-  async findAcceptedMany(keys: readonly string[]): Promise<Array<AcceptedAttempt | undefined>> {
+  async findAcceptedMany(
+    keys: readonly string[],
+    manager: Queryable = this.dataSource,
+  ): Promise<Array<AcceptedAttempt | undefined>> {
     const rows: Array<{
       id: string;
       key: string;
       message_id: string;
       tenant_id: string;
       reservation_id: string | null;
-    }> = await this.dataSource.query(
+    }> = await manager.query(
       `SELECT a.id, a.provider_message_key AS key, a.message_id, m.tenant_id, m.reservation_id
        FROM attempts a JOIN messages m ON m.id = a.message_id
        WHERE a.provider_id = $1 AND a.provider_message_key = ANY($2::text[])`,
