@@ -78,7 +78,14 @@ export class FinalDlrSweeper {
           { messageId: message.id, state: 'unknown', err: FINAL_DLR_TIMEOUT_ERR, doneAt: new Date(now) },
           tx,
         );
-        if (result.updated && message.reservation_id !== null && this.options.billing !== undefined) {
+        // A reservation already resolved (a connector posted it when the provider accepted the message, before the
+        // message's own status caught up) keeps its resolution.
+        if (
+          result.updated &&
+          message.reservation_id !== null &&
+          message.reservation_status === 'pending' &&
+          this.options.billing !== undefined
+        ) {
           await this.options.billing[settlement](tx, { reservationId: message.reservation_id });
         }
         return result.updated;

@@ -23,6 +23,8 @@ export interface OverdueMessage {
   readonly id: string;
   readonly status: string;
   readonly reservation_id: string | null;
+  /** null without a reservation. */
+  readonly reservation_status: string | null;
 }
 
 /** The pipeline's SQL over `messages` and `outbox`. */
@@ -81,9 +83,10 @@ export class PipelineRepository {
   /** Messages without a final state accepted before `acceptedBefore`, oldest first. */
   async overdue(acceptedBefore: Date, limit: number): Promise<OverdueMessage[]> {
     return this.dataSource.query(
-      `SELECT id, status, reservation_id FROM messages
-       WHERE NOT final AND status <> 'scheduled' AND submitted_at < $1
-       ORDER BY submitted_at LIMIT $2`,
+      `SELECT m.id, m.status, m.reservation_id, r.status AS reservation_status FROM messages m
+       LEFT JOIN reservations r ON r.id = m.reservation_id
+       WHERE NOT m.final AND m.status <> 'scheduled' AND m.submitted_at < $1
+       ORDER BY m.submitted_at LIMIT $2`,
       [acceptedBefore, limit],
     );
   }
