@@ -1,9 +1,17 @@
 import { readFileSync } from 'node:fs';
-import { Logger } from '@nestjs/common';
+import { Logger, type INestApplication, type LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { enabledLogLevels, loadConfigOrExit, type AppConfig } from '@app/config';
 import { LedgerRepository } from '@app/billing';
-import { DatabaseServer, createDataSource, runMigrations } from '@app/database';
+import { DatabaseHealth, DatabaseServer, createDataSource, runMigrations } from '@app/database';
 import { DeliveryService } from '@app/gateway';
+import {
+  createAppLogger,
+  ObservabilityModule,
+  providerBindsCheck,
+  ReadinessRegistry,
+  SmscMetrics,
+} from '@app/observability';
 import { endpointsFor, PROVIDER_PROFILES, type ProviderId } from '@app/providers';
 import type { SmppHost } from '@app/smpp';
 import type { DataSource } from 'typeorm';
@@ -68,13 +76,66 @@ export function connectorSettings(config: AppConfig, provider: ProviderId): Conn
 
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
-/** What a connector app runs beside its runtime (the bus consumer of libs/pipeline); stopped before the runtime. */
+/**
+ * What a connector app runs beside its runtime (the bus consumer of libs/pipeline); stopped before the runtime. It
+ * registers its own readiness checks (bus consumers) and scrape sources on the app's `readiness` and `metrics`.
+ */
 export type ConnectorAttachment = (context: {
   config: AppConfig;
   dataSource: DataSource;
   runtime: ConnectorRuntime;
   settings: ConnectorSettings;
+  metrics: SmscMetrics;
+  readiness: ReadinessRegistry;
 }) => Promise<{ stop(): Promise<void> }>;
+
+/** The app's logger from LOG_FORMAT, LOG_REDACT and LOG_LEVEL (the JSON logger in production). */
+function connectorLogger(config: AppConfig): LoggerService {
+  return createAppLogger({
+    logFormat: config.logFormat,
+    logRedact: config.logRedact,
+    levels: enabledLogLevels(config.logLevel),
+  });
+}
+
+/**
+ * GET /metrics, /health and /ready on HTTP_PORT over the process's metrics, with the `database` check and the
+ * `providers` check (ready once the runtime has a session able to submit, down while the provider is marked down).
+ */
+async function listenObserved(
+  config: AppConfig,
+  logger: LoggerService,
+  metrics: SmscMetrics,
+  dataSource: DataSource,
+  runtime: () => ConnectorRuntime | undefined,
+  providerId: string,
+): Promise<INestApplication> {
+  const app = await NestFactory.create(ObservabilityModule.forRoot({ metrics }), {
+    logger,
+    abortOnError: false,
+  });
+  const readiness = app.get(ReadinessRegistry);
+  const database = new DatabaseHealth(dataSource);
+  readiness.register('database', () => database.check());
+  readiness.register(
+    'providers',
+    providerBindsCheck(() => {
+      const current = runtime();
+      const down = current?.down;
+      return Promise.resolve([
+        {
+          providerId,
+          enabled: true,
+          boundSessions: current?.submitSessions ?? 0,
+          ...(down !== undefined ? { lastError: down } : {}),
+        },
+      ]);
+    }),
+  );
+  metrics.registerDatabaseSource(dataSource);
+  await app.listen(config.httpPort);
+  return app;
+}
 
 /**
  * The whole main() of a connector app: validated config, database, the runtime bound with the provider's profile;
@@ -83,7 +144,8 @@ export type ConnectorAttachment = (context: {
  */
 async function runConnectorApp(provider: ProviderId, attach?: ConnectorAttachment): Promise<void> {
   const config = loadConfigOrExit();
-  Logger.overrideLogger(enabledLogLevels(config.logLevel));
+  const appLogger = connectorLogger(config);
+  Logger.overrideLogger(appLogger);
   const logger = new Logger(`connector-${provider}`);
   let settings: ConnectorSettings;
   try {
@@ -98,6 +160,7 @@ async function runConnectorApp(provider: ProviderId, attach?: ConnectorAttachmen
     dataSource?: DataSource;
     runtime?: ConnectorRuntime;
     attached?: { stop(): Promise<void> };
+    http?: INestApplication;
   } = {};
   let stopping = false;
   const stop = async (signal: NodeJS.Signals): Promise<void> => {
@@ -107,6 +170,7 @@ async function runConnectorApp(provider: ProviderId, attach?: ConnectorAttachmen
     try {
       await started.attached?.stop();
       await started.runtime?.stop();
+      await started.http?.close();
       if (started.dataSource?.isInitialized === true) await started.dataSource.destroy();
       await started.server?.close();
     } finally {
@@ -126,6 +190,15 @@ async function runConnectorApp(provider: ProviderId, attach?: ConnectorAttachmen
   started.dataSource = dataSource;
   const applied = await runMigrations(dataSource);
   if (applied.length > 0) logger.log(`migrations applied: ${applied.join(', ')}`);
+  const metrics = new SmscMetrics();
+  started.http = await listenObserved(
+    config,
+    appLogger,
+    metrics,
+    dataSource,
+    () => started.runtime,
+    provider,
+  );
   const runtime = new ConnectorRuntime({
     profile: PROVIDER_PROFILES[provider],
     ...settings,
@@ -138,17 +211,23 @@ async function runConnectorApp(provider: ProviderId, attach?: ConnectorAttachmen
       windowPerSession: config.deliveryWindow,
       leaseMs: config.deliveryLeaseMs,
       pollMs: config.deliveryPollMs,
+      registry: metrics.registry,
     }),
     billing: new LedgerRepository(dataSource),
+    metrics,
   });
   started.runtime = runtime;
   if (stopping) return;
   runtime.start();
-  if (attach !== undefined) started.attached = await attach({ config, dataSource, runtime, settings });
+  if (attach !== undefined) {
+    const readiness = started.http.get(ReadinessRegistry);
+    started.attached = await attach({ config, dataSource, runtime, settings, metrics, readiness });
+  }
   logger.log(
     `${PROVIDER_PROFILES[provider].name}: ${settings.sessions} session(s) to ` +
       `${settings.hosts.map((h) => `${h.host}:${h.port}${h.tls ? ' (TLS)' : ''}`).join(', ')}, ` +
-      `${settings.tps} TPS, window ${settings.windowSize}`,
+      `${settings.tps} TPS, window ${settings.windowSize}; HTTP on port ${config.httpPort}: ` +
+      'GET /metrics, GET /health, GET /ready',
   );
 }
 

@@ -33,6 +33,7 @@ import {
   type SubmitSm,
 } from '@app/smpp';
 import type { ParkedDlrOutcome } from '@app/database';
+import type { SmscMetrics } from '@app/observability';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConnectorRepository, type AcceptedAttempt, type ParkedDlr } from './connector.repository';
 import { MicroBatcher } from './micro-batcher';
@@ -83,6 +84,8 @@ export interface ConnectorOptions {
   reconnect?: Partial<ReconnectBackoffOptions>;
   reconnectClock?: ReconnectClock;
   random?: RandomSource;
+  /** Upstream submits, receipts, sessions and window use are counted here when given. */
+  metrics?: SmscMetrics;
 }
 
 export interface ConnectorCounters {
@@ -215,6 +218,11 @@ export class ConnectorRuntime {
   /** Bound sessions by bind type. */
   get boundSessions(): SmppSession[] {
     return this.clients.flatMap((client) => (client.session === undefined ? [] : [client.session]));
+  }
+
+  /** Bound sessions able to submit (transmitter or transceiver). */
+  get submitSessions(): number {
+    return this.boundSessions.filter((session) => TRANSMITTING.has(session.bindType)).length;
   }
 
   get bindPlanIndex(): number {

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { Bus, BusConsumer, Delivery } from '@app/bus';
 import { DEFAULT_REFUND_POLICY, settle, type RefundPolicy } from '@app/billing';
 import type { AttemptOutcome, BillingPort, DeliveryPort, SendMessage } from '@app/connectors';
+import { withCorrelation, type SmscMetrics } from '@app/observability';
 import { ProviderInputError } from '@app/providers';
 import type { DataSource } from 'typeorm';
 import { outboundMessageOf, planOf, type SendableMessageRow } from './outbound-message';
@@ -26,6 +27,8 @@ export interface DispatcherOptions {
   /** Called after a reroute committed an outbox row (the in-process relay wakes on it). */
   readonly onOutboxWritten?: () => void;
   readonly clock?: () => number;
+  /** Reroutes are counted here (smsc_reroutes_total) when given. */
+  readonly metrics?: SmscMetrics;
 }
 
 export interface DispatcherCounters {
@@ -93,8 +96,13 @@ export class Dispatcher {
       this.logger.error(`${delivery.topic} ${delivery.messageId}: ${error.message}`);
       return;
     }
+    await withCorrelation(request.messageId, () => this.dispatch(request.messageId));
+  }
+
+  /** Sends the message part `messageId` if it is still sendable here, and stores a reroute or a hold. */
+  private async dispatch(messageId: string): Promise<void> {
     const providerId = this.options.sender.providerId;
-    const row = await this.repository.loadMessage(request.messageId);
+    const row = await this.repository.loadMessage(messageId);
     if (
       row === undefined ||
       row.final ||
@@ -148,6 +156,7 @@ export class Dispatcher {
       );
       if (moved) {
         this.counters.rerouted++;
+        this.options.metrics?.rerouted(from);
         this.logger.log(`${row.id}: ${from} → ${next} (${reason})`);
         this.options.onOutboxWritten?.();
       }

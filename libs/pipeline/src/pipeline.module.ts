@@ -2,6 +2,7 @@ import {
   Inject,
   Logger,
   Module,
+  Optional,
   type BeforeApplicationShutdown,
   type DynamicModule,
   type OnApplicationBootstrap,
@@ -13,6 +14,7 @@ import { InProcessBus, OutboxRelay, RabbitMqBus, type Bus } from '@app/bus';
 import { LedgerRepository } from '@app/billing';
 import { ConnectorConfigError, ConnectorRuntime, connectorSettings } from '@app/connectors';
 import { DeliveryService, Gateway, GatewayModule } from '@app/gateway';
+import { SmscMetrics } from '@app/observability';
 import { Router } from '@app/routing';
 import { PROVIDER_PROFILES, type ProviderId } from '@app/providers';
 import { Dispatcher } from './dispatcher';
@@ -61,6 +63,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
     @Inject(Gateway) private readonly gateway: Gateway,
     @Inject(RoutingLoader) private readonly routing: RoutingLoader,
     @Inject(PIPELINE_OPTIONS) private readonly options: PipelineModuleOptions,
+    @Optional() @Inject(SmscMetrics) private readonly metrics?: SmscMetrics,
   ) {
     this.bus = busFromConfig(config);
     this.relay = new OutboxRelay(dataSource, this.bus, {
@@ -130,6 +133,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
         dataSource: this.dataSource,
         delivery: this.delivery(),
         billing,
+        ...(this.metrics === undefined ? {} : { metrics: this.metrics }),
       });
       runtime.start();
       this.connectors.push(runtime);
@@ -141,6 +145,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
         delivery: this.delivery(),
         billing,
         onOutboxWritten: () => this.relay.wake(),
+        ...(this.metrics === undefined ? {} : { metrics: this.metrics }),
       });
       await dispatcher.start();
       this.dispatchers.push(dispatcher);

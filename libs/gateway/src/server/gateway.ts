@@ -94,7 +94,10 @@ export class Gateway {
     const { dataSource } = deps;
     if (deps.delivery !== undefined) this.delivery = deps.delivery;
     else if (config !== undefined)
-      this.delivery = new DeliveryService(dataSource, deliveryOptionsFromConfig(config));
+      this.delivery = new DeliveryService(dataSource, {
+        ...deliveryOptionsFromConfig(config),
+        ...(deps.metrics === undefined ? {} : { registry: deps.metrics.registry }),
+      });
     else throw new GatewayConfigError('a delivery port or the AppConfig for a DeliveryService is required');
     this.authenticator = new BindAuthenticator(dataSource, {
       lockoutFailures: settings.lockoutFailures,
