@@ -1,6 +1,7 @@
 import { CommandStatus } from '@app/smpp';
 import { useTestDatabase } from '@app/testing';
 import { Registry } from 'prom-client';
+import type { DlrState } from './deliver-sm';
 import { DeliveryService, type DeliveryOptions } from './delivery.service';
 import {
   insertMessage,
@@ -295,6 +296,89 @@ describe('DeliveryService over real sockets and Postgres', () => {
     await expect(
       service.recordDlr({ messageId: 'no-such-message', state: 'delivered', err: '000', doneAt: new Date() }),
     ).rejects.toThrow('no message with id');
+  });
+
+  it('records a batch as one by one: duplicates, a final then ENROUTE, mixed tenants, an unknown id', async () => {
+    const service = startService();
+    const [first, second] = [await newTenant(), await newTenant()];
+    const message = (tenantId: string, registeredDelivery: number) =>
+      insertMessage(db.dataSource, {
+        id: newMessageId(),
+        tenant_id: tenantId,
+        registered_delivery: registeredDelivery,
+      });
+    const doubled = await message(first.id, 0x01);
+    const finalThenEnroute = await message(first.id, 0x11);
+    const intermediates = await message(second.id, 0x11);
+    const alreadyFinal = await message(second.id, 0x01);
+    await service.recordDlr({ messageId: alreadyFinal, state: 'delivered', err: '000', doneAt: new Date() });
+    const networkErrorCode = Buffer.from([0x03, 0x10, 0x7e]);
+    const at = (state: DlrState, messageId: string, err = '000') => ({
+      messageId,
+      state,
+      err,
+      doneAt: new Date(),
+    });
+
+    const results = await service.recordDlrBatch([
+      at('delivered', doubled),
+      at('enroute', intermediates),
+      { ...at('undeliverable', finalThenEnroute, '126'), networkErrorCode },
+      at('delivered', doubled),
+      at('enroute', finalThenEnroute),
+      at('expired', alreadyFinal),
+      at('enroute', intermediates),
+      at('undeliverable', doubled, '001'),
+    ]);
+
+    expect(results.map((result) => [result.updated, result.deliveryId !== undefined])).toEqual([
+      [true, true],
+      [true, true],
+      [true, true],
+      [false, false],
+      [false, false],
+      [false, false],
+      [true, true],
+      [false, false],
+    ]);
+    const queued = [...(await deliveriesOf(first.id)), ...(await deliveriesOf(second.id))];
+    expect(queued.map((row) => [row.id, row.message_id, row.final])).toEqual([
+      [results[0].deliveryId, doubled, true],
+      [results[2].deliveryId, finalThenEnroute, true],
+      [expect.any(String), alreadyFinal, true],
+      [results[1].deliveryId, intermediates, false],
+      [results[6].deliveryId, intermediates, false],
+    ]);
+    const messages = await db.dataSource.query<
+      Array<{
+        id: string;
+        status: string;
+        final: boolean;
+        error_code: string;
+        network_error_code: Buffer | null;
+      }>
+    >(
+      `SELECT "id", "status", "final", "error_code", "network_error_code" FROM "messages"
+        WHERE "id" = ANY($1::text[]) ORDER BY "id"`,
+      [[doubled, finalThenEnroute, intermediates, alreadyFinal]],
+    );
+    const byId = new Map(messages.map((row) => [row.id, row]));
+    expect(byId.get(doubled)).toMatchObject({ status: 'delivered', final: true, error_code: '000' });
+    expect(byId.get(finalThenEnroute)).toMatchObject({
+      status: 'undeliverable',
+      final: true,
+      error_code: '126',
+    });
+    expect(byId.get(finalThenEnroute)?.network_error_code).toEqual(networkErrorCode);
+    expect(byId.get(intermediates)).toMatchObject({ final: false });
+    expect(byId.get(alreadyFinal)).toMatchObject({ status: 'delivered', final: true });
+
+    const untouched = await message(first.id, 0x01);
+    await expect(
+      service.recordDlrBatch([at('delivered', untouched), at('delivered', 'no-such-message')]),
+    ).rejects.toThrow('no message with id');
+    expect(await deliveriesOf(first.id)).toHaveLength(2);
+    expect(await service.recordDlrBatch([])).toEqual([]);
   });
 
   it('never delivers a DLR to another tenant (two tenants bound at once)', async () => {

@@ -47,6 +47,14 @@ interface ClaimRow {
 
 type Queryable = Pick<EntityManager, 'query'>;
 
+type OutcomeRow = { requested_id: string; known: boolean } & (
+  ReceiptMessage | { [K in keyof ReceiptMessage]: null }
+);
+
+function deliveryGroup(messageId: string | null, final: boolean): string {
+  return `${final ? 'f' : 'i'}:${messageId ?? ''}`;
+}
+
 /** Expired rows per sweep statement, so that one sweep never holds many row locks at once. */
 const EXPIRY_BATCH = 1000;
 
@@ -70,46 +78,106 @@ export class DeliveryRepository {
     update: MessageOutcomeUpdate,
     tx: Queryable = this.dataSource,
   ): Promise<ReceiptMessage | undefined | null> {
-    const [rows] = await tx.query<[ReceiptMessage[], number]>(
-      `UPDATE "messages"
-          SET "status" = COALESCE($2::text, "status"),
-              "final" = $3,
-              "error_code" = $4,
-              "network_error_code" = COALESCE($5::bytea, "network_error_code"),
-              "done_at" = CASE WHEN $3 THEN $6::timestamptz ELSE "done_at" END,
-              "updated_at" = now()
-        WHERE "id" = $1 AND NOT "final"
-        RETURNING "id", "tenant_id", "registered_delivery", "source_addr", "source_addr_ton", "source_addr_npi",
-                  "destination_addr", "dest_addr_ton", "dest_addr_npi", "dlr_text", "user_message_reference",
-                  "submitted_at"`,
-      [update.messageId, update.status, update.final, update.err, update.networkErrorCode, update.doneAt],
+    return (await this.updateMessageOutcomes([update], tx))[0];
+  }
+
+  /**
+   * `updateMessageOutcome` for many messages in one statement, results in input order. Each message may appear once
+   * (fold several outcomes of one message into one update first).
+   */
+  async updateMessageOutcomes(
+    updates: readonly MessageOutcomeUpdate[],
+    tx: Queryable = this.dataSource,
+  ): Promise<Array<ReceiptMessage | undefined | null>> {
+    if (updates.length === 0) return [];
+    const rows = await tx.query<OutcomeRow[]>(
+      `WITH "v" AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::bytea[], $6::timestamptz[])
+           AS "v"("id", "status", "final", "err", "network_error_code", "done_at")
+       ), "updated" AS (
+         UPDATE "messages" m
+            SET "status" = COALESCE(v."status", m."status"),
+                "final" = v."final",
+                "error_code" = v."err",
+                "network_error_code" = COALESCE(v."network_error_code", m."network_error_code"),
+                "done_at" = CASE WHEN v."final" THEN v."done_at" ELSE m."done_at" END,
+                "updated_at" = now()
+           FROM "v"
+          WHERE m."id" = v."id" AND NOT m."final"
+         RETURNING m."id", m."tenant_id", m."registered_delivery", m."source_addr", m."source_addr_ton",
+                   m."source_addr_npi", m."destination_addr", m."dest_addr_ton", m."dest_addr_npi", m."dlr_text",
+                   m."user_message_reference", m."submitted_at"
+       )
+       SELECT v."id" AS "requested_id", u.*,
+              u."id" IS NOT NULL OR EXISTS (SELECT 1 FROM "messages" x WHERE x."id" = v."id") AS "known"
+         FROM "v" LEFT JOIN "updated" u ON u."id" = v."id"`,
+      [
+        updates.map((u) => u.messageId),
+        updates.map((u) => u.status),
+        updates.map((u) => u.final),
+        updates.map((u) => u.err),
+        updates.map((u) => u.networkErrorCode),
+        updates.map((u) => u.doneAt),
+      ],
     );
-    if (rows.length > 0) return rows[0];
-    const exists = await tx.query<unknown[]>(`SELECT 1 FROM "messages" WHERE "id" = $1`, [update.messageId]);
-    return exists.length > 0 ? undefined : null;
+    const byId = new Map(rows.map((row) => [row.requested_id, row]));
+    return updates.map((update) => {
+      const row = byId.get(update.messageId);
+      if (row === undefined || !row.known) return null;
+      if (row.id === null) return undefined;
+      const { requested_id: _requested, known: _known, ...message } = row;
+      return message;
+    });
   }
 
   /** Queues a delivery; returns its id, or undefined when the message already has its final DLR queued. */
   async enqueue(delivery: NewDelivery, tx: Queryable = this.dataSource): Promise<string | undefined> {
-    // The notification is delivered when the writer's transaction commits (see TENANT_DELIVERY_CHANNEL).
-    const rows = await tx.query<{ id: string }[]>(
+    return (await this.enqueueMany([delivery], tx))[0];
+  }
+
+  /**
+   * `enqueue` for many deliveries in one statement, ids in input order; a final DLR of a message that already has
+   * one (in the table or earlier in the input) is not queued.
+   */
+  async enqueueMany(
+    deliveries: readonly NewDelivery[],
+    tx: Queryable = this.dataSource,
+  ): Promise<Array<string | undefined>> {
+    if (deliveries.length === 0) return [];
+    // The notification is delivered when the writer's transaction commits (see TENANT_DELIVERY_CHANNEL); Postgres
+    // folds identical notifications of one transaction into one.
+    const rows = await tx.query<Array<{ id: string; message_id: string | null; final: boolean }>>(
       `WITH "queued" AS (
          INSERT INTO "tenant_deliveries" ("tenant_id", "kind", "message_id", "final", "pdu", "expires_at")
-         VALUES ($1, $2, $3, $4, $5::jsonb, now() + $6::double precision * interval '1 millisecond')
+         SELECT v."tenant_id", v."kind", v."message_id", v."final", v."pdu",
+                now() + v."retention_ms" * interval '1 millisecond'
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::boolean[], $5::jsonb[], $6::double precision[])
+                WITH ORDINALITY AS v("tenant_id", "kind", "message_id", "final", "pdu", "retention_ms", "ord")
+          ORDER BY v."ord"
          ON CONFLICT DO NOTHING
-         RETURNING "id", "tenant_id"
+         RETURNING "id", "tenant_id", "message_id", "final"
        )
-       SELECT "id", pg_notify('${TENANT_DELIVERY_CHANNEL}', "tenant_id"::text) FROM "queued"`,
+       SELECT "id", "message_id", "final", pg_notify('${TENANT_DELIVERY_CHANNEL}', "tenant_id"::text)
+         FROM "queued"`,
       [
-        delivery.tenantId,
-        delivery.kind,
-        delivery.messageId,
-        delivery.final,
-        JSON.stringify(delivery.pdu),
-        delivery.retentionMs,
+        deliveries.map((d) => d.tenantId),
+        deliveries.map((d) => d.kind),
+        deliveries.map((d) => d.messageId),
+        deliveries.map((d) => d.final),
+        deliveries.map((d) => JSON.stringify(d.pdu)),
+        deliveries.map((d) => d.retentionMs),
       ],
     );
-    return rows[0]?.id;
+    // Rows are inserted in input order, so ids ascend with it: within one (message, final) group the returned ids,
+    // sorted, belong to that group's inputs in order (a conflicting final DLR can only be a later one).
+    const idsByGroup = new Map<string, string[]>();
+    for (const row of rows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1))) {
+      const group = deliveryGroup(row.message_id, row.final);
+      const ids = idsByGroup.get(group);
+      if (ids === undefined) idsByGroup.set(group, [row.id]);
+      else ids.push(row.id);
+    }
+    return deliveries.map((d) => idsByGroup.get(deliveryGroup(d.messageId, d.final))?.shift());
   }
 
   /** Takes or renews the tenant's lease for `owner`; false while another owner's lease runs. */

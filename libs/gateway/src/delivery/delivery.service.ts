@@ -18,7 +18,7 @@ import {
 } from './deliver-sm';
 import { DeliveryNotificationListener } from './delivery-notifications';
 import { DeliveryConfigError, UnknownMessageError } from './delivery.errors';
-import { DeliveryRepository } from './delivery.repository';
+import { DeliveryRepository, type MessageOutcomeUpdate, type NewDelivery } from './delivery.repository';
 import { TenantDeliveryLoop } from './tenant-delivery-loop';
 
 export interface DeliveryOptions {
@@ -91,6 +91,42 @@ function expiredCounter(registry: Registry): Counter<'kind'> {
     labelNames: ['kind'],
     registers: [registry],
   });
+}
+
+interface FoldedOutcome {
+  /** The message row's state after the applied events, one update per message. */
+  readonly update: MessageOutcomeUpdate;
+  /** Indexes of the events that change the message if it is not final yet: up to and including its first final. */
+  readonly applied: number[];
+}
+
+/**
+ * Folds the events of each message into the single update that recording them one by one would leave behind:
+ * events after the message's first final one change nothing, the last applied event sets err and done_at, and
+ * status and network_error_code keep the last value given. Sorted by message id, so that concurrent batches lock
+ * shared messages in one order.
+ */
+function foldOutcomes(events: readonly DlrEvent[]): FoldedOutcome[] {
+  const byMessage = new Map<string, { update: MessageOutcomeUpdate; applied: number[] }>();
+  events.forEach((event, index) => {
+    const rule = dlrStateRule(event.state);
+    const previous = byMessage.get(event.messageId);
+    if (previous?.update.final === true) return;
+    byMessage.set(event.messageId, {
+      update: {
+        messageId: event.messageId,
+        status: rule.messageStatus ?? previous?.update.status ?? null,
+        final: rule.final,
+        err: event.err,
+        networkErrorCode: event.networkErrorCode ?? previous?.update.networkErrorCode ?? null,
+        doneAt: event.doneAt,
+      },
+      applied: [...(previous?.applied ?? []), index],
+    });
+  });
+  return [...byMessage.values()].sort((a, b) =>
+    a.update.messageId < b.update.messageId ? -1 : a.update.messageId > b.update.messageId ? 1 : 0,
+  );
 }
 
 function validated(options: DeliveryOptions): DeliveryOptions {
@@ -192,44 +228,65 @@ export class DeliveryService {
    * however often its outcome is reported. Throws UnknownMessageError or InvalidDeliveryError.
    */
   async recordDlr(event: DlrEvent, tx?: EntityManager): Promise<RecordDlrResult> {
-    // Before any write, so that a bad event fails without touching the message.
-    checkReceiptOutcome(event);
-    const rule = dlrStateRule(event.state);
-    const write = async (manager: EntityManager): Promise<RecordDlrResult & { tenantId?: string }> => {
-      const message = await this.repository.updateMessageOutcome(
-        {
-          messageId: event.messageId,
-          status: rule.messageStatus,
-          final: rule.final,
-          err: event.err,
-          networkErrorCode: event.networkErrorCode ?? null,
-          doneAt: event.doneAt,
-        },
+    return (await this.recordDlrBatch([event], tx))[0];
+  }
+
+  /**
+   * `recordDlr` for many outcomes, as if recorded one by one in input order, in a constant number of statements
+   * (one message update, one receipt insert) and one transaction (the caller's `tx` when given). Results are in
+   * input order. Throws UnknownMessageError or InvalidDeliveryError for the first event that has one, and then
+   * records none of them (the caller's transaction must be rolled back).
+   */
+  async recordDlrBatch(events: readonly DlrEvent[], tx?: EntityManager): Promise<RecordDlrResult[]> {
+    // Before any write, so that a bad event fails without touching a message.
+    for (const event of events) checkReceiptOutcome(event);
+    if (events.length === 0) return [];
+    const folded = foldOutcomes(events);
+    const write = async (manager: EntityManager) => {
+      const messages = await this.repository.updateMessageOutcomes(
+        folded.map((outcome) => outcome.update),
         manager,
       );
-      if (message === null) throw new UnknownMessageError(event.messageId);
-      if (message === undefined) return { updated: false };
-      if (!receiptRequested(message.registered_delivery, event.state)) return { updated: true };
-      const pdu = buildReceipt(message, event);
-      const deliveryId = await this.repository.enqueue(
-        {
-          tenantId: message.tenant_id,
-          kind: 'dlr',
-          messageId: message.id,
-          final: rule.final,
-          pdu: toStoredDeliverSm(pdu),
-          retentionMs: this.options.retentionMs,
-        },
+      const results: RecordDlrResult[] = events.map(() => ({ updated: false }));
+      const receipts: Array<{ index: number; delivery: NewDelivery }> = [];
+      folded.forEach((outcome, position) => {
+        const message = messages[position];
+        if (message === null) throw new UnknownMessageError(outcome.update.messageId);
+        if (message === undefined) return;
+        for (const index of outcome.applied) {
+          const event = events[index];
+          results[index] = { updated: true };
+          if (!receiptRequested(message.registered_delivery, event.state)) continue;
+          const delivery: NewDelivery = {
+            tenantId: message.tenant_id,
+            kind: 'dlr',
+            messageId: message.id,
+            final: dlrStateRule(event.state).final,
+            pdu: toStoredDeliverSm(buildReceipt(message, event)),
+            retentionMs: this.options.retentionMs,
+          };
+          receipts.push({ index, delivery });
+        }
+      });
+      // Queued in the order the outcomes came in, which is the order the tenant receives them.
+      receipts.sort((a, b) => a.index - b.index);
+      const deliveryIds = await this.repository.enqueueMany(
+        receipts.map((receipt) => receipt.delivery),
         manager,
       );
-      return deliveryId === undefined
-        ? { updated: true }
-        : { updated: true, deliveryId, tenantId: message.tenant_id };
+      const tenants = new Set<string>();
+      receipts.forEach(({ index, delivery }, position) => {
+        const deliveryId = deliveryIds[position];
+        if (deliveryId === undefined) return;
+        results[index] = { updated: true, deliveryId };
+        tenants.add(delivery.tenantId);
+      });
+      return { results, tenants };
     };
-    const { tenantId, ...result } =
+    const { results, tenants } =
       tx === undefined ? await this.repository.transaction(write) : await write(tx);
-    if (tenantId !== undefined) this.wake(tenantId);
-    return result;
+    for (const tenantId of tenants) this.wake(tenantId);
+    return results;
   }
 
   /** Queues a mobile-originated message for the tenant. Throws InvalidDeliveryError for fields the codec refuses. */
