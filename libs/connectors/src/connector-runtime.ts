@@ -11,6 +11,7 @@ import {
   registerProviderTlvs,
   shapeSubmit,
   submitRespMessageId,
+  type DlrCategory,
   type InboundDlr,
   type InboundMo,
   type ProviderProfile,
@@ -29,11 +30,12 @@ import {
   type ReconnectBackoffOptions,
   type ReconnectClock,
   type SmppHost,
+  type SessionState,
   type SmppSession,
   type SubmitSm,
 } from '@app/smpp';
 import type { ParkedDlrOutcome } from '@app/database';
-import type { SmscMetrics } from '@app/observability';
+import { withCorrelation, type SmscMetrics } from '@app/observability';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConnectorRepository, type AcceptedAttempt, type ParkedDlr } from './connector.repository';
 import { MicroBatcher } from './micro-batcher';
@@ -44,6 +46,8 @@ import type { AttemptOutcome, SendMessage } from './send-message';
 /** What the runtime needs from the gateway's DeliveryService (recordDlr is monotone: one final DLR per message). */
 export interface DeliveryPort {
   recordDlr(event: DlrEvent, tx?: EntityManager): Promise<RecordDlrResult>;
+  /** recordDlr of many events as if one by one, results in input order; throws when any one would. */
+  recordDlrBatch(events: readonly DlrEvent[], tx?: EntityManager): Promise<RecordDlrResult[]>;
   recordMo(event: MoEvent, tx?: EntityManager): Promise<{ deliveryId: string }>;
 }
 
@@ -51,6 +55,23 @@ export interface DeliveryPort {
 export interface BillingPort {
   post(tx: EntityManager, request: { reservationId: string }): Promise<unknown>;
   void(tx: EntityManager, request: { reservationId: string }): Promise<unknown>;
+  postBatch(
+    tx: EntityManager,
+    requests: ReadonlyArray<{ reservationId: string }>,
+  ): Promise<readonly BatchOutcome[]>;
+  voidBatch(
+    tx: EntityManager,
+    requests: ReadonlyArray<{ reservationId: string }>,
+  ): Promise<readonly BatchOutcome[]>;
+}
+
+/** One item of a billing batch: LedgerRepository's BatchResult as far as the runtime reads it. */
+export type BatchOutcome = { readonly ok: true } | { readonly ok: false; readonly error: Error };
+
+/** A receipt matched to the accepted attempt of its message, waiting for its batch. */
+interface MatchedReceipt {
+  readonly outcome: ParkedDlrOutcome;
+  readonly attempt: AcceptedAttempt;
 }
 
 export interface ConnectorOptions {
@@ -121,6 +142,17 @@ type PartResult =
 const TRANSMITTING: ReadonlySet<BindType | undefined> = new Set(['transmitter', 'transceiver']);
 const SESSION_LOST_ERRORS = new Set(['SESSION_CLOSED', 'RESPONSE_TIMEOUT', 'SESSION_STATE']);
 
+/** Categories a parked receipt's outcome (stored as JSON) may name; anything else is counted as unknown. */
+const DLR_CATEGORIES: ReadonlySet<string> = new Set<DlrCategory>([
+  'delivered',
+  'permanent_failure',
+  'temporary_failure',
+  'expired',
+  'rejected',
+  'unknown',
+  'pending',
+]);
+
 const STAT_TO_STATE: Readonly<Record<string, DlrState>> = {
   DELIVRD: 'delivered',
   UNDELIV: 'undeliverable',
@@ -176,6 +208,7 @@ export class ConnectorRuntime {
   >;
   private readonly parkedLookups: MicroBatcher<string, ParkedDlr[]>;
   private readonly acceptedLookups: MicroBatcher<string, AcceptedAttempt | undefined>;
+  private readonly matchedReceipts: MicroBatcher<MatchedReceipt, undefined>;
   private clients: SmppClient[] = [];
   private planIndex = 0;
   private roundRobin = 0;
@@ -205,6 +238,10 @@ export class ConnectorRuntime {
     });
     this.parkedLookups = new MicroBatcher((keys) => repository.unparkMany(keys));
     this.acceptedLookups = new MicroBatcher((keys) => repository.findAcceptedMany(keys));
+    this.matchedReceipts = new MicroBatcher(async (receipts) => {
+      await this.applyOutcomes(receipts);
+      return receipts.map(() => undefined);
+    });
     this.rate = new AdaptiveRate({ maxTps: options.tps }, this.clock);
     this.bucket = new TokenBucket(options.tps, Math.max(1, Math.ceil(options.tps / 10)), this.clock);
     this.logger = new Logger(`Connector:${this.providerId}`);
@@ -240,6 +277,7 @@ export class ConnectorRuntime {
   async sweepParked(): Promise<number> {
     const dropped = await this.repository.dropExpiredParked(new Date(this.clock()));
     this.counters.dlrsExpired += dropped;
+    for (let n = 0; n < dropped; n++) this.options.metrics?.orphanDlr(this.providerId, 'expired');
     return dropped;
   }
 
@@ -386,7 +424,7 @@ export class ConnectorRuntime {
           decided = (await this.repository.resolveIndeterminate(part.attemptId, status, at)) || decided;
         }
         if (decision === 'resubmit' && decided) continue;
-        await this.finish(input, 'unknown', { acceptedByProvider: true, state: 'UNKNOWN' }, '000');
+        await this.finish(input, 'unknown_final', { acceptedByProvider: true, state: 'UNKNOWN' }, '000');
         return { kind: 'unknown', reason: lost[0].reason, attempts };
       }
       const answered = parts.filter((part) => part.kind === 'answered');
@@ -485,11 +523,17 @@ export class ConnectorRuntime {
   ): Promise<PartResult> {
     let response;
     try {
+      const started = performance.now();
       const sent = session.request(pdu);
+      this.publishWindow();
       await this.sentRows.add({ attemptId, at: new Date(this.clock()) });
       response = await sent;
+      this.publishWindow();
+      const seconds = (performance.now() - started) / 1_000;
+      this.options.metrics?.upstreamSubmitAnswered(this.providerId, response.command_status, seconds);
     } catch (error) {
       if (error instanceof SmppError && SESSION_LOST_ERRORS.has(error.code)) {
+        this.options.metrics?.indeterminateAttempt(this.providerId);
         await this.repository.answer(attemptId, {
           status: 'indeterminate',
           commandStatus: null,
@@ -599,6 +643,7 @@ export class ConnectorRuntime {
           this.track(this.repository.setHealth('up', new Date(this.clock())));
       });
       client.on('attemptFailed', (error) => this.onAttemptFailed(client, error));
+      client.on('state', () => this.publishSessions());
       client.start();
       return client;
     });
@@ -659,10 +704,11 @@ export class ConnectorRuntime {
     };
     const accepted = await this.acceptedLookups.add(key);
     if (accepted !== undefined) {
-      await this.applyOutcome(key, outcome, accepted);
+      await withCorrelation(accepted.messageId, () => this.applyOutcome(key, outcome, accepted));
       return;
     }
     const reason = this.inflightSubmits > 0 ? 'early' : 'unknown';
+    this.options.metrics?.orphanDlr(this.providerId, reason);
     if (reason === 'early') this.counters.dlrsParkedEarly++;
     else this.counters.dlrsUnknown++;
     const now = new Date(this.clock());
@@ -673,33 +719,87 @@ export class ConnectorRuntime {
     }
   }
 
-  /** `known`: the accepted attempt of `key` when already read (the key → message link never changes). */
+  /**
+   * `known`: the accepted attempt of `key` when already read (the key → message link never changes). The receipts
+   * of one event-loop turn are recorded together (see applyOutcomes).
+   */
   private async applyOutcome(key: string, outcome: ParkedDlrOutcome, known?: AcceptedAttempt): Promise<void> {
-    const state = STAT_TO_STATE[outcome.stat] ?? 'unknown';
+    const attempt = known ?? (await this.acceptedLookups.add(key));
+    if (attempt === undefined) return;
+    await this.matchedReceipts.add({ outcome, attempt });
+  }
+
+  /**
+   * Records receipts in one transaction: one recordDlrBatch, then the reservations of the final ones settled with
+   * one postBatch and one voidBatch. Any failure (a billing refusal included) rolls the whole batch back, and the
+   * MicroBatcher then applies each receipt alone, as they were before batching.
+   */
+  private async applyOutcomes(receipts: readonly MatchedReceipt[]): Promise<void> {
     await this.repository.transaction(async (tx) => {
-      const attempt = known ?? (await this.repository.findAccepted(key, tx));
-      if (attempt === undefined) return;
-      const event: DlrEvent = {
+      const events = receipts.map(({ outcome, attempt }): DlrEvent => ({
         messageId: attempt.messageId,
-        state,
+        state: STAT_TO_STATE[outcome.stat] ?? 'unknown',
         err: outcome.err,
         doneAt: new Date(outcome.doneAt),
         ...(outcome.networkErrorCodeHex !== undefined
           ? { networkErrorCode: Buffer.from(outcome.networkErrorCodeHex, 'hex') }
           : {}),
-      };
-      const result = await this.options.delivery.recordDlr(event, tx);
-      if (!result.updated) {
-        this.counters.dlrsDuplicate++;
-        return;
-      }
-      if (!outcome.final || attempt.reservationId === null || this.options.billing === undefined) return;
-      const settlement = settle(
-        { acceptedByProvider: true, state: outcome.stat as ProviderFinalState },
-        this.options.refundPolicy ?? DEFAULT_REFUND_POLICY,
-      );
-      await this.options.billing[settlement](tx, { reservationId: attempt.reservationId });
+      }));
+      const results = await this.options.delivery.recordDlrBatch(events, tx);
+      const settlements: Record<'post' | 'void', Array<{ reservationId: string }>> = { post: [], void: [] };
+      receipts.forEach(({ outcome, attempt }, index) => {
+        if (!results[index].updated) {
+          this.counters.dlrsDuplicate++;
+          this.options.metrics?.duplicateDlr(this.providerId);
+          return;
+        }
+        this.countReceipt(outcome, attempt);
+        if (!outcome.final || attempt.reservationId === null || this.options.billing === undefined) return;
+        const settlement = settle(
+          { acceptedByProvider: true, state: outcome.stat as ProviderFinalState },
+          this.options.refundPolicy ?? DEFAULT_REFUND_POLICY,
+        );
+        settlements[settlement].push({ reservationId: attempt.reservationId });
+      });
+      const billing = this.options.billing;
+      if (billing === undefined) return;
+      const settled = [
+        ...(settlements.post.length > 0 ? await billing.postBatch(tx, settlements.post) : []),
+        ...(settlements.void.length > 0 ? await billing.voidBatch(tx, settlements.void) : []),
+      ];
+      const refused = settled.find((result) => !result.ok);
+      if (refused !== undefined && !refused.ok) throw refused.error;
     });
+  }
+
+  private countReceipt(outcome: ParkedDlrOutcome, attempt: AcceptedAttempt): void {
+    const acceptedAt = attempt.answeredAt?.getTime();
+    const delay = outcome.final && acceptedAt !== undefined ? (this.clock() - acceptedAt) / 1_000 : undefined;
+    const category = DLR_CATEGORIES.has(outcome.category) ? (outcome.category as DlrCategory) : 'unknown';
+    this.options.metrics?.dlrReceived(this.providerId, outcome.stat, category, delay);
+  }
+
+  /** smsc_provider_sessions: this provider's sessions by state (a client between sessions counts as CLOSED). */
+  private publishSessions(): void {
+    const metrics = this.options.metrics;
+    if (metrics === undefined) return;
+    const counts: Partial<Record<SessionState, number>> = {};
+    for (const client of this.clients) {
+      const state = client.session?.state ?? 'CLOSED';
+      counts[state] = (counts[state] ?? 0) + 1;
+    }
+    metrics.providerSessions(this.providerId, counts);
+    this.publishWindow();
+  }
+
+  /** Upstream window occupancy: requests in flight over the window, summed over the bound sessions. */
+  private publishWindow(): void {
+    const metrics = this.options.metrics;
+    if (metrics === undefined) return;
+    const sessions = this.boundSessions;
+    const window = sessions.reduce((sum, session) => sum + session.occupancy.windowSize, 0);
+    const inFlight = sessions.reduce((sum, session) => sum + session.occupancy.outstandingRequests, 0);
+    metrics.windowOccupancy('upstream', this.providerId, inFlight, window);
   }
 
   private async takeMo(mo: InboundMo, pdu: DeliverSm): Promise<void> {

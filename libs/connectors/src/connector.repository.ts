@@ -6,6 +6,8 @@ export interface AcceptedAttempt {
   readonly messageId: string;
   readonly tenantId: string;
   readonly reservationId: string | null;
+  /** When the provider's submit_sm_resp accepted it (the start of the DLR delay). */
+  readonly answeredAt: Date | null;
 }
 
 export interface ParkedDlr {
@@ -229,8 +231,9 @@ export class ConnectorRepository {
       message_id: string;
       tenant_id: string;
       reservation_id: string | null;
+      answered_at: Date | null;
     }> = await manager.query(
-      `SELECT a.id, a.provider_message_key AS key, a.message_id, m.tenant_id, m.reservation_id
+      `SELECT a.id, a.provider_message_key AS key, a.message_id, m.tenant_id, m.reservation_id, a.answered_at
        FROM attempts a JOIN messages m ON m.id = a.message_id
        WHERE a.provider_id = $1 AND a.provider_message_key = ANY($2::text[])`,
       [this.providerId, keys],
@@ -245,6 +248,7 @@ export class ConnectorRepository {
             messageId: row.message_id,
             tenantId: row.tenant_id,
             reservationId: row.reservation_id,
+            answeredAt: row.answered_at,
           };
     });
   }
