@@ -44,7 +44,7 @@ describe('/metrics after traffic through the sandbox aggregator', () => {
     return response.text();
   };
 
-  it('counts every accepted submit and every bind; pending and outbox gauges return to 0', async () => {
+  it('counts every accepted submit, upstream submit, receipt by stat and bind; pending and outbox gauges return to 0', async () => {
     const started = await startSandboxApp(sandbox.env);
     app = started.app;
     const { client, receipts } = await receiptCollector(started.bind.port, 'transceiver', started.bind);
@@ -85,6 +85,21 @@ describe('/metrics after traffic through the sandbox aggregator', () => {
     // The receipts the tenant got, by final stat, are what the script says.
     const stats = ids.map((id) => receipts.find((r) => r.final && r.messageId === id)?.stat);
     expect(stats).toEqual(['DELIVRD', 'DELIVRD', 'DELIVRD', 'UNDELIV', 'UNDELIV']);
+    // Upstream, each message was one accepted submit_sm, and each final receipt was counted by its stat before the
+    // tenant's copy was queued.
+    expect(sampleSum(text, 'smsc_upstream_submits_total', { status: 'ESME_ROK' })).toBe(DESTINATIONS.length);
+    expect(sampleSum(text, 'smsc_upstream_submit_seconds_count')).toBe(
+      sampleSum(text, 'smsc_upstream_submits_total'),
+    );
+    expect(sampleSum(text, 'smsc_dlrs_total', { stat: 'DELIVRD' })).toBe(3);
+    expect(sampleSum(text, 'smsc_dlrs_total', { stat: 'UNDELIV' })).toBe(2);
+    expect(sampleSum(text, 'smsc_dlr_delay_seconds_count')).toBe(DESTINATIONS.length);
+    expect(sampleSum(text, 'smsc_duplicate_dlrs_total')).toBe(0);
+    expect(sampleSum(text, 'smsc_indeterminate_attempts_total')).toBe(0);
+    const bound = ['BOUND_TX', 'BOUND_RX', 'BOUND_TRX'].map((state) =>
+      sampleSum(text, 'smsc_provider_sessions', { state }),
+    );
+    expect(bound.reduce((sum, count) => sum + count, 0)).toBeGreaterThan(0);
 
     // Database-derived gauges are cached for up to 5 s per scrape: poll until they settle.
     let last = '';
