@@ -111,12 +111,6 @@ async function stopAll(apps: RunningApp[]): Promise<void> {
   await Promise.all(apps.map((running) => running.exited));
 }
 
-/**
- * KNOWN BUG, hence it.failing: the FinalDlrSweeper records state 'unknown', which DLR_STATE_RULES
- * (libs/gateway/src/delivery/deliver-sm.ts) treat as non-final, so a message whose provider receipt died with the
- * killed process gets status unknown, final false and no receipt, and is swept again every pass. Turn these back
- * into it() once the synthetic UNKNOWN is final.
- */
 describe('faults, distributed: kill -9 of a connector mid-window', () => {
   jest.setTimeout(240_000);
   let database: TestDatabase;
@@ -159,26 +153,21 @@ describe('faults, distributed: kill -9 of a connector mid-window', () => {
     await database?.drop();
   });
 
-  it.failing(
-    'every accepted message ends in one final state with one final receipt; the ledger reconciles',
-    async () => {
-      const infobip = await startConnector('connector-infobip');
-      const { client: receiver, receipts } = await receiptCollector(smppPort, 'receiver');
-      const transmitter = await TenantClient.connect(smppPort);
-      expect((await transmitter.bind('transmitter', TENANT.systemId, TENANT.password)).command_status).toBe(
-        0,
-      );
+  it('every accepted message ends in one final state with one final receipt; the ledger reconciles', async () => {
+    const infobip = await startConnector('connector-infobip');
+    const { client: receiver, receipts } = await receiptCollector(smppPort, 'receiver');
+    const transmitter = await TenantClient.connect(smppPort);
+    expect((await transmitter.bind('transmitter', TENANT.systemId, TENANT.password)).command_status).toBe(0);
 
-      const accepted = await submitMany(transmitter, 300, () => infobip.child.kill('SIGKILL'));
-      expect((await infobip.exited).signal).toBe('SIGKILL');
-      expect(accepted).toHaveLength(300);
-      await startConnector('connector-infobip');
+    const accepted = await submitMany(transmitter, 300, () => infobip.child.kill('SIGKILL'));
+    expect((await infobip.exited).signal).toBe('SIGKILL');
+    expect(accepted).toHaveLength(300);
+    await startConnector('connector-infobip');
 
-      await expectNoLoss(database, accepted, receipts, apps);
-      await transmitter.close();
-      await receiver.close();
-    },
-  );
+    await expectNoLoss(database, accepted, receipts, apps);
+    await transmitter.close();
+    await receiver.close();
+  });
 });
 
 describe('faults, one process: kill -9 of the aggregator after submit_sm_resp', () => {
@@ -215,26 +204,21 @@ describe('faults, one process: kill -9 of the aggregator after submit_sm_resp', 
     await database?.drop();
   });
 
-  it.failing(
-    'after a restart on the same database every ESME_ROK message ends final with one receipt; ledger clean',
-    async () => {
-      const first = await startAggregator();
-      const port = Number(env.SMPP_PORT);
-      const transmitter = await TenantClient.connect(port);
-      expect((await transmitter.bind('transmitter', TENANT.systemId, TENANT.password)).command_status).toBe(
-        0,
-      );
-      // No receiver yet: receipts wait in the durable tenant queue, so none can be in flight at the kill.
-      const accepted = await submitMany(transmitter, 200, () => undefined);
-      first.child.kill('SIGKILL');
-      expect((await first.exited).signal).toBe('SIGKILL');
-      expect(accepted).toHaveLength(200);
-      await transmitter.close().catch(() => undefined);
+  it('after a restart on the same database every ESME_ROK message ends final with one receipt; ledger clean', async () => {
+    const first = await startAggregator();
+    const port = Number(env.SMPP_PORT);
+    const transmitter = await TenantClient.connect(port);
+    expect((await transmitter.bind('transmitter', TENANT.systemId, TENANT.password)).command_status).toBe(0);
+    // No receiver yet: receipts wait in the durable tenant queue, so none can be in flight at the kill.
+    const accepted = await submitMany(transmitter, 200, () => undefined);
+    first.child.kill('SIGKILL');
+    expect((await first.exited).signal).toBe('SIGKILL');
+    expect(accepted).toHaveLength(200);
+    await transmitter.close().catch(() => undefined);
 
-      await startAggregator();
-      const { client: receiver, receipts } = await receiptCollector(port, 'receiver');
-      await expectNoLoss(database, accepted, receipts, apps);
-      await receiver.close();
-    },
-  );
+    await startAggregator();
+    const { client: receiver, receipts } = await receiptCollector(port, 'receiver');
+    await expectNoLoss(database, accepted, receipts, apps);
+    await receiver.close();
+  });
 });

@@ -21,6 +21,7 @@ export const DLR_EVENT_STATES = [
   'rejected',
   'deleted',
   'unknown',
+  'unknown_final',
   'enroute',
   'accepted',
 ] as const;

@@ -35,7 +35,7 @@ function onTheWire(pdu: ReturnType<typeof buildReceipt>) {
 }
 
 describe('receiptRequested (registered_delivery, SMPP 3.4 §5.2.17)', () => {
-  const finalFailures: DlrState[] = ['undeliverable', 'expired', 'rejected', 'deleted'];
+  const finalFailures: DlrState[] = ['undeliverable', 'expired', 'rejected', 'deleted', 'unknown_final'];
   const intermediates: DlrState[] = ['enroute', 'accepted', 'unknown'];
 
   it('none (00) asks for nothing', () => {
@@ -111,6 +111,14 @@ describe('buildReceipt', () => {
     expect(findTlv(pdu, Tlv.message_state)).toEqual(Buffer.from([5]));
     expect(findTlv(pdu, Tlv.network_error_code)).toBeUndefined();
     expect(findTlv(pdu, Tlv.user_message_reference)).toBeUndefined();
+  });
+
+  it('writes our own final UNKNOWN (no outcome in time) as a final receipt, not an intermediate one', () => {
+    const pdu = onTheWire(buildReceipt(message, { state: 'unknown_final', err: '999', doneAt }));
+    expect(pdu.esm_class).toBe(0x04);
+    expect(pdu.short_message.toString('ascii')).toContain(' stat:UNKNOWN ');
+    expect(findTlv(pdu, Tlv.message_state)).toEqual(Buffer.from([7]));
+    expect(receiptRequested(0x02, 'unknown_final')).toBe(true);
   });
 
   it('marks intermediate notifications with esm_class 0x20', () => {

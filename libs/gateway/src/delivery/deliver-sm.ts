@@ -19,6 +19,7 @@ export const DLR_STATES = [
   'rejected',
   'deleted',
   'unknown',
+  'unknown_final',
   'enroute',
   'accepted',
 ] as const;
@@ -55,6 +56,14 @@ const DLR_STATE_RULES: Readonly<Record<DlrState, DlrStateRule>> = {
   rejected: { messageState: DlrMessageState.REJECTED, final: true, failure: true, messageStatus: 'rejected' },
   deleted: { messageState: DlrMessageState.DELETED, final: true, failure: true, messageStatus: 'deleted' },
   unknown: { messageState: DlrMessageState.UNKNOWN, final: false, failure: false, messageStatus: 'unknown' },
+  // Our own verdict when no provider outcome can be had (no final receipt in time, or a lost submit given up):
+  // a final UNKNOWN, so the message ends and the tenant gets exactly one final receipt.
+  unknown_final: {
+    messageState: DlrMessageState.UNKNOWN,
+    final: true,
+    failure: true,
+    messageStatus: 'unknown',
+  },
   enroute: { messageState: DlrMessageState.ENROUTE, final: false, failure: false, messageStatus: null },
   accepted: { messageState: DlrMessageState.ACCEPTED, final: false, failure: false, messageStatus: null },
 };
