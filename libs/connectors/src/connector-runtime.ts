@@ -11,6 +11,7 @@ import {
   registerProviderTlvs,
   shapeSubmit,
   submitRespMessageId,
+  type DlrCategory,
   type InboundDlr,
   type InboundMo,
   type ProviderProfile,
@@ -29,11 +30,12 @@ import {
   type ReconnectBackoffOptions,
   type ReconnectClock,
   type SmppHost,
+  type SessionState,
   type SmppSession,
   type SubmitSm,
 } from '@app/smpp';
 import type { ParkedDlrOutcome } from '@app/database';
-import type { SmscMetrics } from '@app/observability';
+import { withCorrelation, type SmscMetrics } from '@app/observability';
 import type { DataSource, EntityManager } from 'typeorm';
 import { ConnectorRepository, type AcceptedAttempt, type ParkedDlr } from './connector.repository';
 import { MicroBatcher } from './micro-batcher';
@@ -139,6 +141,17 @@ type PartResult =
 
 const TRANSMITTING: ReadonlySet<BindType | undefined> = new Set(['transmitter', 'transceiver']);
 const SESSION_LOST_ERRORS = new Set(['SESSION_CLOSED', 'RESPONSE_TIMEOUT', 'SESSION_STATE']);
+
+/** Categories a parked receipt's outcome (stored as JSON) may name; anything else is counted as unknown. */
+const DLR_CATEGORIES: ReadonlySet<string> = new Set<DlrCategory>([
+  'delivered',
+  'permanent_failure',
+  'temporary_failure',
+  'expired',
+  'rejected',
+  'unknown',
+  'pending',
+]);
 
 const STAT_TO_STATE: Readonly<Record<string, DlrState>> = {
   DELIVRD: 'delivered',
@@ -264,6 +277,7 @@ export class ConnectorRuntime {
   async sweepParked(): Promise<number> {
     const dropped = await this.repository.dropExpiredParked(new Date(this.clock()));
     this.counters.dlrsExpired += dropped;
+    for (let n = 0; n < dropped; n++) this.options.metrics?.orphanDlr(this.providerId, 'expired');
     return dropped;
   }
 
@@ -410,7 +424,7 @@ export class ConnectorRuntime {
           decided = (await this.repository.resolveIndeterminate(part.attemptId, status, at)) || decided;
         }
         if (decision === 'resubmit' && decided) continue;
-        await this.finish(input, 'unknown', { acceptedByProvider: true, state: 'UNKNOWN' }, '000');
+        await this.finish(input, 'unknown_final', { acceptedByProvider: true, state: 'UNKNOWN' }, '000');
         return { kind: 'unknown', reason: lost[0].reason, attempts };
       }
       const answered = parts.filter((part) => part.kind === 'answered');
@@ -509,11 +523,17 @@ export class ConnectorRuntime {
   ): Promise<PartResult> {
     let response;
     try {
+      const started = performance.now();
       const sent = session.request(pdu);
+      this.publishWindow();
       await this.sentRows.add({ attemptId, at: new Date(this.clock()) });
       response = await sent;
+      this.publishWindow();
+      const seconds = (performance.now() - started) / 1_000;
+      this.options.metrics?.upstreamSubmitAnswered(this.providerId, response.command_status, seconds);
     } catch (error) {
       if (error instanceof SmppError && SESSION_LOST_ERRORS.has(error.code)) {
+        this.options.metrics?.indeterminateAttempt(this.providerId);
         await this.repository.answer(attemptId, {
           status: 'indeterminate',
           commandStatus: null,
@@ -623,6 +643,7 @@ export class ConnectorRuntime {
           this.track(this.repository.setHealth('up', new Date(this.clock())));
       });
       client.on('attemptFailed', (error) => this.onAttemptFailed(client, error));
+      client.on('state', () => this.publishSessions());
       client.start();
       return client;
     });
@@ -683,10 +704,11 @@ export class ConnectorRuntime {
     };
     const accepted = await this.acceptedLookups.add(key);
     if (accepted !== undefined) {
-      await this.applyOutcome(key, outcome, accepted);
+      await withCorrelation(accepted.messageId, () => this.applyOutcome(key, outcome, accepted));
       return;
     }
     const reason = this.inflightSubmits > 0 ? 'early' : 'unknown';
+    this.options.metrics?.orphanDlr(this.providerId, reason);
     if (reason === 'early') this.counters.dlrsParkedEarly++;
     else this.counters.dlrsUnknown++;
     const now = new Date(this.clock());
@@ -728,8 +750,10 @@ export class ConnectorRuntime {
       receipts.forEach(({ outcome, attempt }, index) => {
         if (!results[index].updated) {
           this.counters.dlrsDuplicate++;
+          this.options.metrics?.duplicateDlr(this.providerId);
           return;
         }
+        this.countReceipt(outcome, attempt);
         if (!outcome.final || attempt.reservationId === null || this.options.billing === undefined) return;
         const settlement = settle(
           { acceptedByProvider: true, state: outcome.stat as ProviderFinalState },
@@ -746,6 +770,36 @@ export class ConnectorRuntime {
       const refused = settled.find((result) => !result.ok);
       if (refused !== undefined && !refused.ok) throw refused.error;
     });
+  }
+
+  private countReceipt(outcome: ParkedDlrOutcome, attempt: AcceptedAttempt): void {
+    const acceptedAt = attempt.answeredAt?.getTime();
+    const delay = outcome.final && acceptedAt !== undefined ? (this.clock() - acceptedAt) / 1_000 : undefined;
+    const category = DLR_CATEGORIES.has(outcome.category) ? (outcome.category as DlrCategory) : 'unknown';
+    this.options.metrics?.dlrReceived(this.providerId, outcome.stat, category, delay);
+  }
+
+  /** smsc_provider_sessions: this provider's sessions by state (a client between sessions counts as CLOSED). */
+  private publishSessions(): void {
+    const metrics = this.options.metrics;
+    if (metrics === undefined) return;
+    const counts: Partial<Record<SessionState, number>> = {};
+    for (const client of this.clients) {
+      const state = client.session?.state ?? 'CLOSED';
+      counts[state] = (counts[state] ?? 0) + 1;
+    }
+    metrics.providerSessions(this.providerId, counts);
+    this.publishWindow();
+  }
+
+  /** Upstream window occupancy: requests in flight over the window, summed over the bound sessions. */
+  private publishWindow(): void {
+    const metrics = this.options.metrics;
+    if (metrics === undefined) return;
+    const sessions = this.boundSessions;
+    const window = sessions.reduce((sum, session) => sum + session.occupancy.windowSize, 0);
+    const inFlight = sessions.reduce((sum, session) => sum + session.occupancy.outstandingRequests, 0);
+    metrics.windowOccupancy('upstream', this.providerId, inFlight, window);
   }
 
   private async takeMo(mo: InboundMo, pdu: DeliverSm): Promise<void> {
