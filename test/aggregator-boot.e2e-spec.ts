@@ -64,6 +64,9 @@ describe('aggregator boot', () => {
       );
       expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.map((migration) => migration.name));
       expect(app.output()).toContain('SMPP listening on');
+      // The admin API is mounted in the all-in-one app: its document is served, and it refuses a missing key.
+      expect((await getJson(port, '/docs-json')).status).toBe(200);
+      expect((await getJson(port, '/tenants')).status).toBe(401);
 
       app.child.kill('SIGTERM');
       expect(await app.exited).toEqual({ code: 0, signal: null });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { serveAdminDocs } from '@app/admin';
 import {
   appLogger,
   applyBootstrapFile,
@@ -55,13 +56,16 @@ async function bootstrap(): Promise<void> {
       );
     }
     if (sandbox !== undefined) await applySandbox(app.get(DataSource), sandbox);
+    serveAdminDocs(app);
     await app.listen(config.httpPort);
     if (sandbox !== undefined) printSandboxInstructions(sandbox);
   } catch (error) {
     await server.close();
     throw error;
   }
-  logger.log(`HTTP listening on port ${config.httpPort}: GET /metrics, GET /health, GET /ready`);
+  logger.log(
+    `HTTP listening on port ${config.httpPort}: GET /metrics, GET /health, GET /ready, the admin API (docs at /docs)`,
+  );
   logger.log(
     `SMPP listening on port ${config.smppPort}${config.smppTlsPort ? `, TLS on ${config.smppTlsPort}` : ''}`,
   );
