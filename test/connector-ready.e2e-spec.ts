@@ -22,7 +22,7 @@ describe('connector app readiness', () => {
     await database?.drop();
   });
 
-  it('answers /ready 503 until its provider session is bound, then 200; /health and /metrics throughout', async () => {
+  it('answers /ready 503 until its provider session is bound, then 200; Number Lookup bind with INFOBIP_HLR', async () => {
     // Nothing listens on the provider's port yet: the connector keeps reconnecting until the simulator starts.
     const providerPort = await freePort();
     const httpPort = await freePort();
@@ -34,6 +34,7 @@ describe('connector app readiness', () => {
       INFOBIP_SMPP_HOSTS: `127.0.0.1:${providerPort}`,
       INFOBIP_SYSTEM_ID: DEFAULT_SIM_ACCOUNT.system_id,
       INFOBIP_PASSWORD: DEFAULT_SIM_ACCOUNT.password,
+      INFOBIP_HLR: 'true',
     });
     await waitForOutput(app, 'TPS, window');
     const base = `http://127.0.0.1:${httpPort}`;
@@ -62,6 +63,11 @@ describe('connector app readiness', () => {
       throw new Error(`${String(error)}\n${JSON.stringify(last)}\n${app?.output() ?? ''}`);
     });
     expect(last).toMatchObject({ status: 'ready', providers: { up: true, bound: { infobip: 1 } } });
+    // INFOBIP_HLR=true: the Number Lookup bind comes up beside the messaging one.
+    const hlrBind = await sim.waitFor(
+      (p) => p.command === 'bind_transceiver' && (p.pdu as { system_type?: string }).system_type === 'HLR',
+    );
+    expect(hlrBind.pdu).toMatchObject({ system_id: DEFAULT_SIM_ACCOUNT.system_id });
 
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('smsc_provider_sessions{provider="infobip",state="BOUND_TRX"} 1');

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { startConnectorApp } from '@app/connectors';
+import { attachAll, attachNumberLookup, startConnectorApp } from '@app/connectors';
 import { attachDispatcher } from '@app/pipeline';
 
-startConnectorApp('infobip', attachDispatcher);
+startConnectorApp('infobip', attachAll(attachDispatcher, attachNumberLookup));

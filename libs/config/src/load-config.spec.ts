@@ -90,6 +90,7 @@ function connectorDefaults(prefix: string, tls: boolean, tps: number): Record<st
 
 const CONNECTOR_DEFAULTS = {
   ...connectorDefaults('infobip', false, 50),
+  infobipHlr: false,
   ...connectorDefaults('gatewayApi', false, 50),
   ...connectorDefaults('mta', true, 10),
   ...connectorDefaults('labsMobile', false, 10),

@@ -406,6 +406,12 @@ export const CONFIG_SCHEMA = {
     integer(1_000, 30 * 86_400_000),
   ),
   ...connectorKeys('infobip', 'INFOBIP', 'Infobip connector', { tls: 'false', tps: '50' }),
+  infobipHlr: withDefault(
+    'INFOBIP_HLR',
+    'Infobip connector: also keep the Number Lookup bind (system_type HLR) with the same credentials',
+    'false',
+    flag,
+  ),
   ...connectorKeys('gatewayApi', 'GATEWAYAPI', 'GatewayAPI connector', { tls: 'false', tps: '50' }),
   ...connectorKeys('mta', 'MTA', 'Mobile Text Alerts connector (TLS only)', { tls: 'true', tps: '10' }),
   ...connectorKeys('labsMobile', 'LABSMOBILE', 'LabsMobile connector', { tls: 'false', tps: '10' }),

@@ -17,6 +17,7 @@ import type { SmppHost } from '@app/smpp';
 import type { DataSource } from 'typeorm';
 import { ConnectorRuntime } from './connector-runtime';
 import { parseIndeterminatePolicy, type IndeterminatePolicy } from './indeterminate-policy';
+import { NumberLookupService } from './number-lookup';
 import { ConnectorConfigError } from './rate-control';
 
 /** Where each provider's keys live in AppConfig (`<prefix>Hosts`, …) and in the environment (`<VARIABLE>_…`). */
@@ -88,6 +89,39 @@ export type ConnectorAttachment = (context: {
   metrics: SmscMetrics;
   readiness: ReadinessRegistry;
 }) => Promise<{ stop(): Promise<void> }>;
+
+/** Several attachments as one: started in order, stopped in reverse order. */
+export function attachAll(...attachments: readonly ConnectorAttachment[]): ConnectorAttachment {
+  return async (context) => {
+    const started: Array<{ stop(): Promise<void> }> = [];
+    for (const attachment of attachments) started.push(await attachment(context));
+    return {
+      stop: async () => {
+        for (const attached of started.reverse()) await attached.stop();
+      },
+    };
+  };
+}
+
+/**
+ * Infobip Number Lookup when INFOBIP_HLR=true: its own bind (system_type HLR) with the connector's hosts and
+ * credentials, lookups stored in `number_lookups`. Nothing is started otherwise.
+ */
+export const attachNumberLookup: ConnectorAttachment = ({ config, dataSource, runtime, settings }) => {
+  if (!config.infobipHlr) return Promise.resolve({ stop: () => Promise.resolve() });
+  const lookup = new NumberLookupService({
+    profile: PROVIDER_PROFILES.infobip,
+    providerId: runtime.providerId,
+    hosts: settings.hosts,
+    systemId: settings.systemId,
+    password: settings.password,
+    dataSource,
+    responseTimeoutMs: config.smppResponseTimeoutMs,
+  });
+  lookup.start();
+  new Logger('connector-infobip').log('Number Lookup bind started (INFOBIP_HLR)');
+  return Promise.resolve({ stop: () => lookup.stop() });
+};
 
 /** The app's logger from LOG_FORMAT, LOG_REDACT and LOG_LEVEL (the JSON logger in production). */
 function connectorLogger(config: AppConfig): LoggerService {

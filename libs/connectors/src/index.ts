@@ -1,5 +1,7 @@
 // Public surface of libs/connectors: the runtime shared by the four connector apps.
 export {
+  attachAll,
+  attachNumberLookup,
   connectorSettings,
   startConnectorApp,
   type ConnectorAttachment,
