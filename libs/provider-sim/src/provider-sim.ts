@@ -107,7 +107,9 @@ class ProviderSimServer implements ProviderSim {
   private nextMessageSequence = 1;
   private readonly messages = new Map<string, SimMessage>();
   /** Receipts and MOs waiting for a receiving session of their account (GatewayAPI keeps them 48 h). */
-  private readonly parked: Array<{ account: SimAccount; pdu: DeliverSm }> = [];
+  /** deliver_sm no receiving session has room for, per account in arrival order: sent as windows free up. */
+  private readonly waiting = new Map<SimAccount, DeliverSm[]>();
+  private readonly dlrWindow: number;
   private readonly waiters = new Set<{
     predicate: (pdu: ReceivedPdu) => boolean;
     resolve: (p: ReceivedPdu) => void;
@@ -131,6 +133,8 @@ class ProviderSimServer implements ProviderSim {
     this.accounts = options.credentials?.length ? options.credentials : [DEFAULT_SIM_ACCOUNT];
     this.clock = options.clock ?? Date.now;
     this.dlrDelayMs = nonNegative('dlrDelayMs', options.dlrDelayMs ?? 10);
+    this.dlrWindow = nonNegative('dlrWindow', options.dlrWindow ?? 10);
+    if (this.dlrWindow < 1) throw new ProviderSimConfigError('dlrWindow must be at least 1');
     this.idleTimeoutMs = nonNegative('idleTimeoutMs', options.idleTimeoutMs ?? dialect.idleTimeoutMs);
     this.faults = { ...NO_FAULTS, tps: options.tps };
     if (options.tps !== undefined) nonNegative('tps', options.tps);
@@ -264,6 +268,7 @@ class ProviderSimServer implements ProviderSim {
       enquireLinkIntervalMs: 0,
       inactivityTimeoutMs: this.idleTimeoutMs,
       inboundWindowSize: 1_000,
+      windowSize: this.dlrWindow,
       handler: {
         onBind: (request) => this.onBind(simSession, request),
         onRequest: (request) => this.onRequest(simSession, request),
@@ -271,7 +276,9 @@ class ProviderSimServer implements ProviderSim {
     });
     simSession.session = session;
     session.on('error', () => undefined);
-    session.on('bound', () => this.flushParked());
+    session.on('bound', () => {
+      for (const account of this.waiting.keys()) this.drainWaiting(account);
+    });
     session.on('closed', () => {
       this.simSessions.delete(simSession.id);
       socket.destroy();
@@ -513,32 +520,53 @@ class ProviderSimServer implements ProviderSim {
     });
   }
 
-  /** Number Lookup answers go back on the HLR bind; receipts and MOs on any receiving session of the account. */
+  /**
+   * Number Lookup answers go back on the HLR bind; receipts and MOs on any receiving session of the account with a
+   * free window slot. Nothing is dropped: what no session has room for waits, in order, for a slot or a new bind.
+   */
   private deliver(account: SimAccount, pdu: DeliverSm, only?: SimSession): void {
-    const target = only ?? this.receivingSession(account, false);
-    if (target?.session === undefined) {
-      this.parked.push({ account, pdu });
+    if (only?.session !== undefined) {
+      only.session.request(pdu).catch(() => undefined);
       return;
     }
-    target.session.request(pdu).catch(() => {
-      // Lost with its session: kept for the next receiving bind, as a provider would.
-      if (!this.stopped && only === undefined) this.parked.push({ account, pdu });
-    });
+    const queue = this.waiting.get(account) ?? [];
+    this.waiting.set(account, queue);
+    queue.push(pdu);
+    this.drainWaiting(account);
   }
 
-  private flushParked(): void {
-    const waiting = this.parked.splice(0);
-    for (const entry of waiting) this.deliver(entry.account, entry.pdu);
+  private drainWaiting(account: SimAccount): void {
+    const queue = this.waiting.get(account);
+    // Bounded: every pass sends one deliver_sm into a free window slot, of which there are finitely many.
+    while (queue !== undefined && queue.length > 0 && !this.stopped) {
+      const target = this.receivingSession(account, false, true);
+      if (target?.session === undefined) return;
+      const pdu = queue.shift()!;
+      target.session.request(pdu).then(
+        () => this.drainWaiting(account),
+        () => {
+          // Lost with its session or unanswered: kept for the account's receivers, as a provider would.
+          if (this.stopped) return;
+          queue.push(pdu);
+          this.drainWaiting(account);
+        },
+      );
+    }
   }
 
   /** Receipts are spread over the account's RX/TRX sessions (Infobip, GatewayAPI: correlate globally). */
-  private receivingSession(account: SimAccount, numberLookup: boolean): SimSession | undefined {
+  private receivingSession(
+    account: SimAccount,
+    numberLookup: boolean,
+    withRoom = false,
+  ): SimSession | undefined {
     const candidates = [...this.simSessions.values()].filter(
       (s) =>
         s.account === account &&
         s.numberLookup === numberLookup &&
         s.session !== undefined &&
-        (s.session.state === 'BOUND_RX' || s.session.state === 'BOUND_TRX'),
+        (s.session.state === 'BOUND_RX' || s.session.state === 'BOUND_TRX') &&
+        (!withRoom || s.session.windowAvailable > 0),
     );
     if (candidates.length === 0) return undefined;
     return candidates[this.roundRobin++ % candidates.length];

@@ -20,6 +20,8 @@ export interface ProviderSimOptions {
   dlrDelayMs?: number;
   /** Submits per second above which submit_sm is answered with the throttling status. Default: no limit. */
   tps?: number;
+  /** deliver_sm awaiting deliver_sm_resp per receiving session; more wait in the simulator, none is dropped. Default 10. */
+  dlrWindow?: number;
   /** Close a session that sent no PDU for this long; default the provider's (MTA 120 000 ms, others never). */
   idleTimeoutMs?: number;
   /** Milliseconds since the epoch; default Date.now. Dates in receipts, the TPS window and LabsMobile ids use it. */
