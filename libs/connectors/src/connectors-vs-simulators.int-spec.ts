@@ -242,10 +242,10 @@ describe.each(PROVIDERS)(
       const message = await queue(4);
       expect(await runtime.send(message)).toMatchObject({ kind: 'unknown', attempts: 1 });
       expect(await attemptStatuses(context, message.message.id)).toEqual(['given_up']);
-      // UNKNOWN is not a final state for the gateway: the message ends at its validity unless a receipt comes.
+      // Giving up is our own verdict: a final UNKNOWN, so the message ends and the tenant gets one final receipt.
       expect(await messageRow(context, message.message.id)).toMatchObject({
         status: 'unknown',
-        final: false,
+        final: true,
       });
       expect(sim.received.filter((p) => p.command === 'submit_sm')).toHaveLength(1);
     });
