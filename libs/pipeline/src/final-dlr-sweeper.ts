@@ -75,7 +75,12 @@ export class FinalDlrSweeper {
       );
       const updated = await this.repository.transaction(async (tx) => {
         const result = await this.options.delivery.recordDlr(
-          { messageId: message.id, state: 'unknown_final', err: FINAL_DLR_TIMEOUT_ERR, doneAt: new Date(now) },
+          {
+            messageId: message.id,
+            state: 'unknown_final',
+            err: FINAL_DLR_TIMEOUT_ERR,
+            doneAt: new Date(now),
+          },
           tx,
         );
         // A reservation already resolved (a connector posted it when the provider accepted the message, before the
