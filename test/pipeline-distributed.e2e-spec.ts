@@ -1,6 +1,5 @@
-import { join } from 'node:path';
 import { CommandStatus } from '@app/smpp';
-import { createTestDatabase, freePort, spawnApp, type RunningApp, type TestDatabase } from '@app/testing';
+import { createTestDatabase, type RunningApp, type TestDatabase } from '@app/testing';
 import { TenantClient } from '../libs/gateway/src/server/testing/node-smpp-client';
 import {
   eventually,
@@ -9,13 +8,10 @@ import {
   seedRouting,
   startSimulators,
   TENANT,
-  waitForOutput,
+  startDistributed,
+  killAll,
   type Simulators,
 } from './pipeline/pipeline-fixture';
-
-const REPO_ROOT = join(__dirname, '..');
-const app = (name: string): string => join(REPO_ROOT, 'apps', name, 'src', 'main.ts');
-const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 
 describe('distributed: two smpp-servers and two connector apps over RabbitMQ', () => {
   jest.setTimeout(180_000);
@@ -28,30 +24,12 @@ describe('distributed: two smpp-servers and two connector apps over RabbitMQ', (
     database = await createTestDatabase({ migrated: true });
     await seedRouting(database.dataSource);
     sims = await startSimulators();
-    const common = { DATABASE_URL: database.url, RABBITMQ_URL, LOG_LEVEL: 'log', ...sims.env };
-    for (let i = 0; i < 2; i++) {
-      ports.push(await freePort());
-      apps.push(
-        spawnApp(app('smpp-server'), REPO_ROOT, {
-          ...common,
-          SMPP_PORT: String(ports[i]),
-          HTTP_PORT: String(await freePort()),
-        }),
-      );
-    }
-    for (const name of ['connector-infobip', 'connector-gatewayapi']) {
-      apps.push(spawnApp(app(name), REPO_ROOT, { ...common, HTTP_PORT: String(await freePort()) }));
-    }
-    await Promise.all([
-      waitForOutput(apps[0], 'SMPP server ready'),
-      waitForOutput(apps[1], 'SMPP server ready'),
-      waitForOutput(apps[2], 'TPS, window'),
-      waitForOutput(apps[3], 'TPS, window'),
-    ]);
+    const started = await startDistributed({ DATABASE_URL: database.url, ...sims.env }, 2);
+    apps.push(...started.apps);
+    ports.push(...started.smppPorts);
   });
   afterAll(async () => {
-    for (const running of apps) if (running.child.exitCode === null) running.child.kill('SIGKILL');
-    await Promise.all(apps.map((running) => running.exited));
+    await killAll(apps);
     await sims?.stop();
     await database?.drop();
   });

@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { reconcile } from '@app/billing';
 import { CommandStatus } from '@app/smpp';
-import { createTestDatabase, freePort, spawnApp, type RunningApp, type TestDatabase } from '@app/testing';
+import { createTestDatabase, type RunningApp, type TestDatabase } from '@app/testing';
 import { TenantClient } from '../libs/gateway/src/server/testing/node-smpp-client';
 import {
   eventually,
@@ -12,12 +11,11 @@ import {
   seedRouting,
   startSimulators,
   TENANT,
-  waitForOutput,
+  startDistributed,
+  killAll,
   type Simulators,
 } from './pipeline/pipeline-fixture';
 
-const REPO_ROOT = join(__dirname, '..');
-const app = (name: string): string => join(REPO_ROOT, 'apps', name, 'src', 'main.ts');
 const RABBITMQ_URL = 'amqp://guest:guest@127.0.0.1:5672';
 const MESSAGES = 300;
 const CONCURRENCY = 10;
@@ -67,27 +65,12 @@ describe('distributed: a RabbitMQ restart mid-load', () => {
     database = await createTestDatabase({ migrated: true });
     await seedRouting(database.dataSource);
     sims = await startSimulators();
-    const common = { DATABASE_URL: database.url, RABBITMQ_URL, LOG_LEVEL: 'log', ...sims.env };
-    smppPort = await freePort();
-    apps.push(
-      spawnApp(app('smpp-server'), REPO_ROOT, {
-        ...common,
-        SMPP_PORT: String(smppPort),
-        HTTP_PORT: String(await freePort()),
-      }),
-    );
-    for (const name of ['connector-infobip', 'connector-gatewayapi']) {
-      apps.push(spawnApp(app(name), REPO_ROOT, { ...common, HTTP_PORT: String(await freePort()) }));
-    }
-    await Promise.all([
-      waitForOutput(apps[0], 'SMPP server ready'),
-      waitForOutput(apps[1], 'TPS, window'),
-      waitForOutput(apps[2], 'TPS, window'),
-    ]);
+    const started = await startDistributed({ DATABASE_URL: database.url, ...sims.env }, 1, RABBITMQ_URL);
+    apps.push(...started.apps);
+    smppPort = started.smppPorts[0];
   });
   afterAll(async () => {
-    for (const running of apps) if (running.child.exitCode === null) running.child.kill('SIGKILL');
-    await Promise.all(apps.map((running) => running.exited));
+    await killAll(apps);
     await sims?.stop();
     await database?.drop();
   });

@@ -1,7 +1,8 @@
 /** TEST-ONLY: the routing data, tenant, simulators and receipt collection shared by the pipeline e2e tests. */
 import { CredentialService } from '@app/gateway';
 import { DEFAULT_SIM_ACCOUNT, startProviderSim, type ProviderSim } from '@app/provider-sim';
-import type { RunningApp } from '@app/testing';
+import { join } from 'node:path';
+import { freePort, spawnApp, type RunningApp } from '@app/testing';
 import type { DataSource } from 'typeorm';
 import { TenantClient, type NodeSmppPdu } from '../../libs/gateway/src/server/testing/node-smpp-client';
 
@@ -140,4 +141,48 @@ export function finalReceiptCounts(receipts: readonly Receipt[]): Map<string, nu
   for (const receipt of receipts)
     if (receipt.final) counts.set(receipt.messageId, (counts.get(receipt.messageId) ?? 0) + 1);
   return counts;
+}
+
+const REPO_ROOT = join(__dirname, '..', '..');
+const appMain = (name: string): string => join(REPO_ROOT, 'apps', name, 'src', 'main.ts');
+
+export interface Distributed {
+  /** smpp-server instances first, then connector-infobip and connector-gatewayapi. */
+  readonly apps: RunningApp[];
+  /** The SMPP port of each smpp-server instance. */
+  readonly smppPorts: number[];
+}
+
+/** Spawns `servers` smpp-server processes and the infobip and gatewayapi connector apps over RabbitMQ, ready. */
+export async function startDistributed(
+  env: Record<string, string>,
+  servers = 1,
+  rabbitmqUrl = 'amqp://guest:guest@127.0.0.1:5672',
+): Promise<Distributed> {
+  const common = { ...env, RABBITMQ_URL: rabbitmqUrl, LOG_LEVEL: 'log' };
+  const apps: RunningApp[] = [];
+  const smppPorts: number[] = [];
+  for (let i = 0; i < servers; i++) {
+    smppPorts.push(await freePort());
+    apps.push(
+      spawnApp(appMain('smpp-server'), REPO_ROOT, {
+        ...common,
+        SMPP_PORT: String(smppPorts[i]),
+        HTTP_PORT: String(await freePort()),
+      }),
+    );
+  }
+  for (const name of ['connector-infobip', 'connector-gatewayapi']) {
+    apps.push(spawnApp(appMain(name), REPO_ROOT, { ...common, HTTP_PORT: String(await freePort()) }));
+  }
+  await Promise.all(
+    apps.map((running, i) => waitForOutput(running, i < servers ? 'SMPP server ready' : 'TPS, window')),
+  );
+  return { apps, smppPorts };
+}
+
+/** SIGKILLs every app still running and waits for all of them to exit. */
+export async function killAll(apps: readonly RunningApp[]): Promise<void> {
+  for (const running of apps) if (running.child.exitCode === null) running.child.kill('SIGKILL');
+  await Promise.all(apps.map((running) => running.exited));
 }
