@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { DatabaseServer, createDataSource, runMigrations } from '@app/database';
@@ -21,28 +20,13 @@ import {
   testRouter,
   testSettings,
 } from '../libs/gateway/src/server/testing/gateway-harness';
+import { databaseUrl, withAdmin } from './scratch-database';
 
 const BINDS = 4;
 const WINDOW = 50;
 const MESSAGES = 60_000;
 const WARMUP = 2_000;
 const SYSTEM_ID = 'bench';
-
-function databaseUrl(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function withAdmin<T>(serverUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: databaseUrl(serverUrl, 'postgres') });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
 
 function openSocket(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {

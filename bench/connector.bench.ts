@@ -6,7 +6,6 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
 import { ConnectorRuntime, parseIndeterminatePolicy, type SendMessage } from '@app/connectors';
@@ -15,6 +14,7 @@ import { DeliveryService } from '@app/gateway';
 import { PROVIDER_PROFILES, type ProviderId } from '@app/providers';
 import { DEFAULT_SIM_ACCOUNT, selfSignedCertificate, startProviderSim } from '@app/provider-sim';
 import { Registry } from 'prom-client';
+import { databaseUrl, withAdmin } from './scratch-database';
 
 const WARMUP = 1_000;
 const MESSAGES = 10_000;
@@ -24,22 +24,6 @@ const IN_FLIGHT = 200;
 const SESSIONS = 4;
 const WINDOW = 50;
 const DEADLINE_MS = 120_000;
-
-function databaseUrl(base: string, name: string): string {
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function withAdmin(url: string, run: (client: Client) => Promise<unknown>): Promise<void> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 async function queueMessages(dataSource: DataSource, tenantId: string, count: number, tag: string) {
   // Destinations end in 0: the simulator accepts and sends DELIVRD.

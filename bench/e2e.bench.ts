@@ -14,7 +14,6 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { loadConfig } from '@app/config';
 import { createDataSource, runMigrations } from '@app/database';
 import {
@@ -27,6 +26,7 @@ import {
 } from '@app/smpp';
 import { freePort, spawnApp, type RunningApp } from '@app/testing';
 import { TENANT, seedRouting, startSimulators, waitForOutput } from '../test/pipeline/pipeline-fixture';
+import { databaseUrl as urlForDatabase, withAdmin } from './scratch-database';
 
 const MODES = ['one-process', 'distributed'] as const;
 type Mode = (typeof MODES)[number];
@@ -74,22 +74,6 @@ function parseArguments(argv: readonly string[]): { messages: number; modes: rea
   if (mode === undefined)
     throw new Error(`mode must be one-process, distributed or both, got '${modeArgument}'`);
   return { messages, modes: [mode] };
-}
-
-function urlForDatabase(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function withAdmin<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }
 
 /** Migrated, with the pipeline e2e routing (infobip then gatewayapi for 45) and the tenant's limits raised. */

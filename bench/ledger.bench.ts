@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { LedgerRepository, type AccountSnapshot, type ReserveRequest } from '@app/billing';
 import { loadConfig } from '@app/config';
 import { DatabaseServer, createDataSource, runMigrations } from '@app/database';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { databaseUrl, withAdmin } from './scratch-database';
 
 const BATCH_SIZE = 500;
 const WRITERS = 4;
@@ -22,22 +22,6 @@ interface ScenarioResult {
   reserved: number;
   refused: number;
   seconds: number;
-}
-
-function databaseUrl(serverUrl: string, database: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
-
-async function withAdmin<T>(serverUrl: string, use: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await use(client);
-  } finally {
-    await client.end();
-  }
 }
 
 async function openAccounts(
