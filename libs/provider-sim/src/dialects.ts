@@ -60,6 +60,11 @@ export interface SimDialect {
   readonly intermediateStat: 'ENROUTE' | 'ACCEPTD';
   /** err written on an UNDELIV receipt. */
   readonly undeliverableErr: number;
+  /**
+   * The `err` the provider writes for its own error code (a scripted receipt's code), or undefined for a code it
+   * cannot write. The inverse of the profile's providerErrorCode hook.
+   */
+  receiptErr(code: number): number | undefined;
   /** Receipt text layout. */
   readonly receipt: {
     subDlvrd: boolean;
@@ -106,6 +111,8 @@ export const SIM_DIALECTS: Readonly<Record<ProviderId, SimDialect>> = {
     intermediateStat: 'ENROUTE',
     // 000_*.txt sample: `stat:UNDELIV err:001` with network_error_code 030001 (GSM EC_UNKNOWN_SUBSCRIBER).
     undeliverableErr: 1,
+    // The GSM error id as it is; network_error_code carries it in two octets.
+    receiptErr: (code) => (code <= 0xffff ? code : undefined),
     receipt: {
       subDlvrd: true,
       dlvrdAlwaysZero: false,
@@ -130,6 +137,8 @@ export const SIM_DIALECTS: Readonly<Record<ProviderId, SimDialect>> = {
     intermediateStat: 'ENROUTE',
     // 002_*.txt sample `stat:UNDELIV err:019` = 0x1013 absent subscriber.
     undeliverableErr: 19,
+    // 002_*.txt: SMS error 0x107E is sent as err:126 (keep 0x07E, print it in base 10); codes 0x1000-0x1FFF only.
+    receiptErr: (code) => (code >= 0x1000 && code <= 0x1fff ? code - 0x1000 : undefined),
     receipt: {
       subDlvrd: true,
       dlvrdAlwaysZero: true,
@@ -155,6 +164,7 @@ export const SIM_DIALECTS: Readonly<Record<ProviderId, SimDialect>> = {
     intermediateStat: 'ACCEPTD',
     // [sim choice] MTA's delivery status codes are not public (providers.md §3.7).
     undeliverableErr: 1,
+    receiptErr: (code) => code,
     receipt: { subDlvrd: true, dlvrdAlwaysZero: false, text: 'message', tlvs: [] },
     // [sim choice] The id format is not documented: a UUID exercises opaque, non-numeric, case-kept ids.
     newMessageId: () => randomUUID(),
@@ -174,6 +184,7 @@ export const SIM_DIALECTS: Readonly<Record<ProviderId, SimDialect>> = {
     intermediateStat: 'ENROUTE',
     // 004_*.txt sample `stat:UNDELIV err:001`.
     undeliverableErr: 1,
+    receiptErr: (code) => code,
     receipt: {
       subDlvrd: false,
       dlvrdAlwaysZero: false,

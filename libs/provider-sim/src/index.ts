@@ -9,4 +9,14 @@ export {
 export { numberLookupReceipt, SIM_NUMBER_LOOKUP } from './number-lookup';
 export { DEFAULT_SIM_ACCOUNT, ProviderSimConfigError, startProviderSim } from './provider-sim';
 export { selfSignedCertificate } from './self-signed';
-export type { ProviderSim, ProviderSimOptions, ReceivedPdu, SimAccount, SimFaults, SimMo } from './types';
+export type {
+  ProviderSim,
+  ProviderSimOptions,
+  ReceivedPdu,
+  SimAccount,
+  SimFaults,
+  SimMo,
+  SimReceiptStat,
+  SimScriptedReceipt,
+  SimScriptRule,
+} from './types';

@@ -446,3 +446,106 @@ describe('features', () => {
     expect(mo.short_message).toEqual(Buffer.from('STOP'));
   });
 });
+
+describe('scripted outcomes per destination', () => {
+  it('GatewayAPI: SMS error 0x107E is written as err:126, which the profile reads back as 0x107E', async () => {
+    const server = await sim('gatewayapi', {
+      script: [{ suffix: '4520000126', receipts: [{ stat: 'UNDELIV', code: 0x107e }] }],
+      logSent: true,
+    });
+    const esme = await bindEsme(server);
+    const response = await esme.submit({ source_addr: 'SENDER', destination_addr: '4520000126' });
+    expect(response.command_status).toBe(CommandStatus.ESME_ROK);
+    const [receipt] = await esme.waitForDelivered(1);
+    expect(receiptText(receipt)).toMatch(/ stat:UNDELIV err:126$/);
+    // The octets that left the simulator carry the same text.
+    const sent = await server.waitForSent((p) => p.command === 'deliver_sm');
+    expect(sent.raw.includes(Buffer.from('stat:UNDELIV err:126', 'latin1'))).toBe(true);
+    expect(sent.raw.readUInt32BE(0)).toBe(sent.raw.length);
+    const parsed = parseDeliver(receipt, PROVIDER_PROFILES.gatewayapi);
+    expect(parsed).toMatchObject({
+      kind: 'dlr',
+      err: '404',
+      providerError: { raw: '126', code: 0x107e, display: '0x107E', name: 'request failed' },
+    });
+  });
+
+  it('GatewayAPI: a GWAPI code prints with four digits (0x1904 → err:2308)', async () => {
+    const server = await sim('gatewayapi', {
+      script: [{ suffix: '77', receipts: [{ stat: 'UNDELIV', code: 0x1904 }] }],
+    });
+    const esme = await bindEsme(server);
+    await esme.submit({ source_addr: 'SENDER', destination_addr: '4520000077' });
+    const [receipt] = await esme.waitForDelivered(1);
+    expect(receiptText(receipt)).toContain('stat:UNDELIV err:2308');
+    const parsed = parseDeliver(receipt, PROVIDER_PROFILES.gatewayapi);
+    expect(parsed).toMatchObject({ providerError: { code: 0x1904, display: '0x1904' } });
+  });
+
+  it('Infobip: the code goes into err and the GSM network_error_code', async () => {
+    const server = await sim('infobip', {
+      script: [{ suffix: '0', receipts: [{ stat: 'UNDELIV', code: 27 }] }],
+    });
+    const esme = await bindEsme(server);
+    await esme.submit({ source_addr: 'SENDER', destination_addr: '385911234560' });
+    const [receipt] = await esme.waitForDelivered(1);
+    expect(receiptText(receipt)).toContain('stat:UNDELIV err:027');
+    expect(findTlv(receipt, Tlv.network_error_code)).toEqual(Buffer.from([3, 0, 27]));
+  });
+
+  it('the longest suffix wins, a submitStatus rejects, the rest keeps the last-digit table', async () => {
+    const server = await sim('labsmobile', {
+      script: [
+        { suffix: '3', receipts: [{ stat: 'REJECTD' }] },
+        { suffix: '123', receipts: [{ stat: 'ACCEPTD' }, { stat: 'DELETED' }] },
+        { suffix: '9', submitStatus: CommandStatus.ESME_RSYSERR },
+      ],
+    });
+    const esme = await bindEsme(server);
+    const submit = (destination_addr: string) => esme.submit({ source_addr: 'S', destination_addr });
+    expect((await submit('34600000123')).command_status).toBe(0);
+    expect((await submit('34600000003')).command_status).toBe(0);
+    expect((await submit('34600000009')).command_status).toBe(CommandStatus.ESME_RSYSERR);
+    expect((await submit('34600000000')).command_status).toBe(0);
+    const stats = (await esme.waitForDelivered(4)).map((pdu) => parseDeliveryReceipt(receiptText(pdu)).stat);
+    expect(stats.sort()).toEqual(['ACCEPTD', 'DELETED', 'DELIVRD', 'REJECTD']);
+    server.setScript([]);
+    expect((await submit('34600000009')).command_status).toBe(0);
+  });
+
+  it('refuses a rule it cannot follow, naming it', async () => {
+    await expect(sim('gatewayapi', { script: [{ suffix: '+45' }] })).rejects.toThrow(
+      'script[0].suffix must be 1 to 20 digits',
+    );
+    await expect(
+      sim('gatewayapi', { script: [{ suffix: '1', receipts: [{ stat: 'UNDELIV', code: 0x7e }] }] }),
+    ).rejects.toThrow('script[0].receipts[0].code 126 is not an error code gatewayapi can write');
+    await expect(
+      sim('infobip', { script: [{ suffix: '1', receipts: [{ stat: 'LOST' as 'UNKNOWN' }] }] }),
+    ).rejects.toThrow('script[0].receipts[0].stat LOST is not a stat');
+    await expect(
+      sim('infobip', { script: [{ suffix: '1', submitStatus: 0x0b, receipts: [{ stat: 'DELIVRD' }] }] }),
+    ).rejects.toThrow('script[0]: a rejected submit has no receipts');
+    const server = await sim('infobip');
+    expect(() => server.setScript([{ suffix: '1', submitStatus: -1 }])).toThrow(
+      'script[0].submitStatus must be a 32-bit command_status',
+    );
+    expect(() => server.waitForSent(() => true)).toThrow('waitForSent needs the logSent option');
+  });
+
+  it('logSent keeps the exact octets of every PDU written: bind_resp, submit_sm_resp, receipts', async () => {
+    const server = await sim('mta', { logSent: true });
+    const esme = await bindEsme(server, { tls: true });
+    const response = await esme.submit({ source_addr: 'S', destination_addr: '+4520000000', data_coding: 1 });
+    await esme.waitForDelivered(1);
+    await server.waitForSent((p) => p.command === 'deliver_sm');
+    expect(server.sent.map((p) => p.command)).toEqual([
+      'bind_transceiver_resp',
+      'submit_sm_resp',
+      'deliver_sm',
+    ]);
+    const resp = server.sent[1];
+    expect(resp.sequenceNumber).toBe(response.sequence_number);
+    expect(resp.raw).toEqual(encodePdu(response));
+  });
+});

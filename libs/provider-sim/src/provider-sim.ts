@@ -35,7 +35,17 @@ import {
   type SimDialect,
 } from './dialects';
 import { numberLookupReceipt } from './number-lookup';
-import type { ProviderSim, ProviderSimOptions, ReceivedPdu, SimAccount, SimFaults, SimMo } from './types';
+import type {
+  ProviderSim,
+  ProviderSimOptions,
+  ReceivedPdu,
+  SimAccount,
+  SimFaults,
+  SimMo,
+  SimReceiptStat,
+  SimScriptedReceipt,
+  SimScriptRule,
+} from './types';
 
 export const DEFAULT_SIM_ACCOUNT: SimAccount = { system_id: 'simuser', password: 'simpass' };
 
@@ -57,6 +67,16 @@ const NO_FAULTS: SimFaults = {
 };
 
 const FINAL_STATS: ReadonlySet<string> = new Set(['DELIVRD', 'UNDELIV', 'EXPIRED', 'REJECTD', 'DELETED']);
+const SCRIPT_STATS: ReadonlySet<string> = new Set<SimReceiptStat>([
+  'DELIVRD',
+  'UNDELIV',
+  'EXPIRED',
+  'REJECTD',
+  'DELETED',
+  'UNKNOWN',
+  'ENROUTE',
+  'ACCEPTD',
+]);
 const HEADER_LENGTH = 16;
 
 interface SimSession {
@@ -95,6 +115,7 @@ export async function startProviderSim(options: ProviderSimOptions): Promise<Pro
 class ProviderSimServer implements ProviderSim {
   readonly provider;
   readonly received: ReceivedPdu[] = [];
+  readonly sent: ReceivedPdu[] = [];
   private readonly dialect: SimDialect;
   private readonly accounts: readonly SimAccount[];
   private readonly clock: () => number;
@@ -111,9 +132,13 @@ class ProviderSimServer implements ProviderSim {
   private readonly waiting = new Map<SimAccount, DeliverSm[]>();
   private readonly dlrWindow: number;
   private readonly waiters = new Set<{
+    log: ReceivedPdu[];
     predicate: (pdu: ReceivedPdu) => boolean;
     resolve: (p: ReceivedPdu) => void;
   }>();
+  private readonly logSent: boolean;
+  /** Longest suffix first. */
+  private script: readonly ScriptRule[];
   private readonly timers = new Set<NodeJS.Timeout>();
   private roundRobin = 0;
   private tpsWindow = { second: -1, count: 0 };
@@ -137,6 +162,8 @@ class ProviderSimServer implements ProviderSim {
     if (this.dlrWindow < 1) throw new ProviderSimConfigError('dlrWindow must be at least 1');
     this.idleTimeoutMs = nonNegative('idleTimeoutMs', options.idleTimeoutMs ?? dialect.idleTimeoutMs);
     this.faults = { ...NO_FAULTS, tps: options.tps };
+    this.logSent = options.logSent ?? false;
+    this.script = compileScript(dialect, options.script ?? []);
     if (options.tps !== undefined) nonNegative('tps', options.tps);
     this.server =
       options.tls === undefined
@@ -170,6 +197,10 @@ class ProviderSimServer implements ProviderSim {
     this.faults = { ...NO_FAULTS };
   }
 
+  setScript(rules: readonly SimScriptRule[]): void {
+    this.script = compileScript(this.dialect, rules);
+  }
+
   sessions(): number {
     let bound = 0;
     for (const s of this.simSessions.values()) if (s.account !== undefined) bound++;
@@ -181,10 +212,24 @@ class ProviderSimServer implements ProviderSim {
   }
 
   waitFor(predicate: (pdu: ReceivedPdu) => boolean, timeoutMs = 5_000): Promise<ReceivedPdu> {
-    const found = this.received.find(predicate);
+    return this.waitIn(this.received, predicate, timeoutMs);
+  }
+
+  waitForSent(predicate: (pdu: ReceivedPdu) => boolean, timeoutMs = 5_000): Promise<ReceivedPdu> {
+    if (!this.logSent) throw new ProviderSimConfigError('waitForSent needs the logSent option');
+    return this.waitIn(this.sent, predicate, timeoutMs);
+  }
+
+  private waitIn(
+    log: ReceivedPdu[],
+    predicate: (pdu: ReceivedPdu) => boolean,
+    timeoutMs: number,
+  ): Promise<ReceivedPdu> {
+    const found = log.find(predicate);
     if (found !== undefined) return Promise.resolve(found);
     return new Promise((resolve, reject) => {
       const waiter = {
+        log,
         predicate,
         resolve: (pdu: ReceivedPdu) => {
           clearTimeout(timer);
@@ -259,8 +304,9 @@ class ProviderSimServer implements ProviderSim {
     // not, with its exact octets, before the session acts on it.
     const tap = new FrameDecoder();
     socket.on('data', (chunk: Buffer) => {
-      tap.push(chunk, (frame) => this.log(simSession.id, frame));
+      tap.push(chunk, (frame) => this.log(this.received, simSession.id, frame));
     });
+    if (this.logSent) this.tapWrites(simSession.id, socket);
     socket.on('error', () => undefined);
     const session = new SmppSession(socket, {
       role: 'smsc',
@@ -285,7 +331,18 @@ class ProviderSimServer implements ProviderSim {
     });
   }
 
-  private log(sessionId: number, frame: Frame): void {
+  /** The session writes whole PDUs per socket.write(): a decoder over the written chunks sees every one. */
+  private tapWrites(sessionId: number, socket: Socket): void {
+    const tap = new FrameDecoder();
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    socket.write = (...args: unknown[]) => {
+      const chunk = args[0];
+      if (Buffer.isBuffer(chunk)) tap.push(chunk, (frame) => this.log(this.sent, sessionId, frame));
+      return write(...args);
+    };
+  }
+
+  private log(into: ReceivedPdu[], sessionId: number, frame: Frame): void {
     const raw = Buffer.alloc(HEADER_LENGTH + frame.body.length);
     raw.writeUInt32BE(frame.command_length, 0);
     raw.writeUInt32BE(frame.command_id, 4);
@@ -305,8 +362,10 @@ class ProviderSimServer implements ProviderSim {
     } catch (error) {
       entry.decodeError = error instanceof Error ? error.message : String(error);
     }
-    this.received.push(entry);
-    for (const waiter of [...this.waiters]) if (waiter.predicate(entry)) waiter.resolve(entry);
+    into.push(entry);
+    for (const waiter of [...this.waiters]) {
+      if (waiter.log === into && waiter.predicate(entry)) waiter.resolve(entry);
+    }
   }
 
   private onBind(simSession: SimSession, request: BindRequest): BindDecision {
@@ -388,10 +447,7 @@ class ProviderSimServer implements ProviderSim {
       );
       return;
     }
-    const steps =
-      (submit.registered_delivery & 0x03) === 0
-        ? []
-        : this.receiptSteps(scriptedOutcome(submit.destination_addr));
+    const steps = (submit.registered_delivery & 0x03) === 0 ? [] : this.receiptSteps(submit.destination_addr);
     if (faults.dlrBeforeResp && steps.length > 0) {
       this.sendReceipt(message, steps[0]);
       respond(message.id);
@@ -412,6 +468,8 @@ class ProviderSimServer implements ProviderSim {
       if (second !== this.tpsWindow.second) this.tpsWindow = { second, count: 0 };
       if (++this.tpsWindow.count > tps) return throttle;
     }
+    const rule = this.ruleFor(submit.destination_addr);
+    if (rule !== undefined) return rule.submitStatus;
     switch (scriptedOutcome(submit.destination_addr)) {
       case 'rejected':
         return dialect.rejectStatus;
@@ -424,7 +482,24 @@ class ProviderSimServer implements ProviderSim {
     }
   }
 
-  private receiptSteps(outcome: ScriptedOutcome): ReceiptStep[] {
+  /** The longest scripted suffix the destination ends with. */
+  private ruleFor(destination: string): ScriptRule | undefined {
+    const digits = destination.replace(/\D/g, '');
+    return this.script.find((rule) => digits.endsWith(rule.suffix));
+  }
+
+  private receiptSteps(destination: string): readonly ReceiptStep[] {
+    const ok = (stat: string): ReceiptStep => ({ stat, err: 0 });
+    const rule = this.ruleFor(destination);
+    let steps = rule?.steps ?? this.tableSteps(scriptedOutcome(destination));
+    if (this.faults.duplicateDlr) steps = steps.flatMap((s) => (FINAL_STATS.has(s.stat) ? [s, s] : [s]));
+    if (this.faults.enrouteAfterDelivered && steps.some((s) => s.stat === 'DELIVRD')) {
+      if (steps[steps.length - 1].stat !== 'ENROUTE') steps = [...steps, ok('ENROUTE')];
+    }
+    return steps;
+  }
+
+  private tableSteps(outcome: ScriptedOutcome): ReceiptStep[] {
     const ok = (stat: string): ReceiptStep => ({ stat, err: 0 });
     let steps: ReceiptStep[];
     switch (outcome) {
@@ -448,10 +523,6 @@ class ProviderSimServer implements ProviderSim {
         break;
       default:
         steps = [];
-    }
-    if (this.faults.duplicateDlr) steps = steps.flatMap((s) => (FINAL_STATS.has(s.stat) ? [s, s] : [s]));
-    if (this.faults.enrouteAfterDelivered && steps.some((s) => s.stat === 'DELIVRD')) {
-      if (steps[steps.length - 1].stat !== 'ENROUTE') steps.push(ok('ENROUTE'));
     }
     return steps;
   }
@@ -618,6 +689,49 @@ class ProviderSimServer implements ProviderSim {
     }, delayMs);
     this.timers.add(timer);
   }
+}
+
+/** A validated SimScriptRule: its receipts with the err the provider writes. */
+interface ScriptRule {
+  readonly suffix: string;
+  readonly submitStatus: number;
+  readonly steps: readonly ReceiptStep[];
+}
+
+/** Checks every rule (bad input is a ProviderSimConfigError naming the rule) and sorts longest suffix first. */
+function compileScript(dialect: SimDialect, rules: readonly SimScriptRule[]): ScriptRule[] {
+  if (!Array.isArray(rules)) throw new ProviderSimConfigError('script must be an array of rules');
+  const compiled = rules.map((rule: SimScriptRule, index): ScriptRule => {
+    const where = `script[${index}]`;
+    if (typeof rule?.suffix !== 'string' || !/^\d{1,20}$/.test(rule.suffix)) {
+      throw new ProviderSimConfigError(`${where}.suffix must be 1 to 20 digits, got ${String(rule?.suffix)}`);
+    }
+    const submitStatus = rule.submitStatus ?? CommandStatus.ESME_ROK;
+    if (!Number.isInteger(submitStatus) || submitStatus < 0 || submitStatus > 0xffffffff) {
+      throw new ProviderSimConfigError(`${where}.submitStatus must be a 32-bit command_status`);
+    }
+    const receipts: readonly SimScriptedReceipt[] = rule.receipts ?? [];
+    const steps = receipts.map((receipt, n): ReceiptStep => {
+      if (!SCRIPT_STATS.has(receipt?.stat)) {
+        throw new ProviderSimConfigError(
+          `${where}.receipts[${n}].stat ${String(receipt?.stat)} is not a stat`,
+        );
+      }
+      const code = receipt.code ?? 0;
+      const err = Number.isInteger(code) && code >= 0 ? dialect.receiptErr(code) : undefined;
+      if (err === undefined) {
+        throw new ProviderSimConfigError(
+          `${where}.receipts[${n}].code ${String(receipt.code)} is not an error code ${dialect.provider} can write`,
+        );
+      }
+      return { stat: receipt.stat, err };
+    });
+    if (submitStatus !== CommandStatus.ESME_ROK && steps.length > 0) {
+      throw new ProviderSimConfigError(`${where}: a rejected submit has no receipts`);
+    }
+    return { suffix: rule.suffix, submitStatus, steps };
+  });
+  return compiled.sort((a, b) => b.suffix.length - a.suffix.length);
 }
 
 function nonNegative(name: string, value: number): number {

@@ -26,6 +26,38 @@ export interface ProviderSimOptions {
   idleTimeoutMs?: number;
   /** Milliseconds since the epoch; default Date.now. Dates in receipts, the TPS window and LabsMobile ids use it. */
   clock?: () => number;
+  /** Outcomes scripted per destination, ahead of the last-digit table (see SimScriptRule). Default none. */
+  script?: readonly SimScriptRule[];
+  /** Also log every PDU the simulator writes (receipts, MO, responses) in `sent`. Default false (benchmarks). */
+  logSent?: boolean;
+}
+
+/** Receipt stats a script may ask for (SMPP 3.4 Appendix B). */
+export type SimReceiptStat =
+  'DELIVRD' | 'UNDELIV' | 'EXPIRED' | 'REJECTD' | 'DELETED' | 'UNKNOWN' | 'ENROUTE' | 'ACCEPTD';
+
+/** One receipt of a scripted outcome. */
+export interface SimScriptedReceipt {
+  stat: SimReceiptStat;
+  /**
+   * The provider's own error code, written in the receipt as the provider writes it: GatewayAPI SMS error 0x107E
+   * becomes `err:126` (its low three hex digits in decimal, 002_*.txt), Infobip GSM error 1 becomes `err:001` and
+   * network_error_code 030001; MTA and LabsMobile print the number. Default 0.
+   */
+  code?: number;
+}
+
+/**
+ * An outcome scripted for the destinations that end in `suffix`, instead of the last-digit table. The longest
+ * matching suffix wins; a whole number scripts a single destination.
+ */
+export interface SimScriptRule {
+  /** Digits the destination ends with ('+' and other non-digits of the destination are ignored). */
+  suffix: string;
+  /** Answer submit_sm with this command_status instead of accepting it: no message, no receipt. */
+  submitStatus?: number;
+  /** Receipts sent in order once the message is accepted (when registered_delivery asks for them). Default none. */
+  receipts?: readonly SimScriptedReceipt[];
 }
 
 /** Faults switched on and off while the simulator runs. */
@@ -55,11 +87,11 @@ export interface SimFaults {
   throttleStatus: number | undefined;
 }
 
-/** One PDU as it arrived: the exact octets and their decoding. */
+/** One PDU as it arrived (or, in `sent`, as it left): the exact octets and their decoding. */
 export interface ReceivedPdu {
   /** 1, 2, … in order of connection. */
   sessionId: number;
-  /** The simulator's clock when the PDU was read. */
+  /** The simulator's clock when the PDU was read (or written). */
   at: number;
   /** Command name, or `0x…` for an unknown command_id. */
   command: string;
@@ -82,6 +114,8 @@ export interface ProviderSim {
   readonly port: number;
   readonly provider: ProviderId;
   readonly received: ReceivedPdu[];
+  /** Every PDU written, when started with logSent (else always empty). */
+  readonly sent: ReceivedPdu[];
   setFault(faults: Partial<SimFaults>): void;
   /** Clears every fault. */
   clearFaults(): void;
@@ -91,6 +125,10 @@ export interface ProviderSim {
   sessions(): number;
   /** The first logged PDU (already received or still to come) that matches. Rejects after timeoutMs (default 5 000). */
   waitFor(predicate: (pdu: ReceivedPdu) => boolean, timeoutMs?: number): Promise<ReceivedPdu>;
+  /** The same for PDUs written (needs logSent). */
+  waitForSent(predicate: (pdu: ReceivedPdu) => boolean, timeoutMs?: number): Promise<ReceivedPdu>;
+  /** Replaces the scripted outcomes (the `script` option) from the next submit_sm on. */
+  setScript(rules: readonly SimScriptRule[]): void;
   /** Messages accepted so far, by message id. */
   messageCount(): number;
   stop(): Promise<void>;
