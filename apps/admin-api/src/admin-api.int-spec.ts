@@ -3,79 +3,39 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { Module, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DataSource } from 'typeorm';
-import { AdminModule, refresherListener, serveAdminDocs } from '@app/admin';
-import { ConfigModule, loadConfig } from '@app/config';
+import { refresherListener } from '@app/admin';
 import { Router, RoutingRepository, RoutingTableRefresher } from '@app/routing';
 import { createTestDatabase, type TestDatabase } from '@app/testing';
 import { renderAdminOpenApi } from './openapi';
+import { startAdminTestApp, TEST_ADMIN_KEY as ADMIN_KEY, type AdminTestApp } from './testing/admin-test-app';
 
-const ADMIN_KEY = 'bootstrap-key-for-tests-0123456789abcdef';
 const DECK_ROWS = 200_000;
 
-interface Reply {
-  status: number;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- JSON answers of many shapes
-  text: string;
-}
-
 describe('admin API over HTTP against Postgres', () => {
+  // The 200,000-row upload takes seconds on a shared 2-core machine; jest's default is 5 s.
+  jest.setTimeout(120_000);
   let db: TestDatabase;
-  let app: INestApplication;
+  let admin: AdminTestApp;
   let base: string;
   let router: Router;
   let dir: string;
 
-  async function call(method: string, path: string, key: string | undefined, body?: unknown): Promise<Reply> {
-    const headers: Record<string, string> = {};
-    if (key !== undefined) headers.authorization = `Bearer ${key}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = undefined;
-    }
-    return { status: response.status, body: parsed, text };
-  }
+  const call: AdminTestApp['call'] = (method, path, key, body) => admin.call(method, path, key, body);
 
   beforeAll(async () => {
     db = await createTestDatabase();
     dir = mkdtempSync(join(tmpdir(), 'admin-api-'));
     router = new Router();
     const refresher = new RoutingTableRefresher(new RoutingRepository(db.dataSource), router);
-    @Module({ providers: [{ provide: DataSource, useValue: db.dataSource }], exports: [DataSource] })
-    class TestDatabaseModule {}
-    app = await NestFactory.create(
-      {
-        module: class AdminTestApp {},
-        imports: [
-          ConfigModule.forRoot(loadConfig({ ADMIN_BOOTSTRAP_KEY: ADMIN_KEY })),
-          { module: TestDatabaseModule, global: true },
-          AdminModule.forRoot({ routing: refresherListener(refresher) }),
-        ],
-      },
-      { logger: false },
-    );
-    serveAdminDocs(app);
-    await app.listen(0, '127.0.0.1');
-    const address = app.getHttpServer().address() as { port: number };
-    base = `http://127.0.0.1:${address.port}`;
+    admin = await startAdminTestApp(db.dataSource, refresherListener(refresher));
+    base = admin.base;
     await db.dataSource.query(
       `INSERT INTO providers (id, name, enabled, health) VALUES ('prov-a', 'A', true, 'up'), ('prov-b', 'B', true, 'up')`,
     );
   });
 
   afterAll(async () => {
-    await app?.close();
+    await admin?.close();
     await db?.drop();
     rmSync(dir, { recursive: true, force: true });
   });
