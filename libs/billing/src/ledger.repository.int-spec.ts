@@ -1,3 +1,4 @@
+import type { QueryRunner } from 'typeorm';
 import { useTestDatabase } from '@app/testing';
 import {
   AccountInactiveError,
@@ -246,6 +247,92 @@ describe('LedgerRepository (Postgres)', () => {
       expect(results[4]).toMatchObject({ ok: false, reason: 'IDEMPOTENCY_CONFLICT' });
       expect((await ledger.getAccount(tx(), account.id)).reserved).toBe(200n);
       expect(await ledger.reserveBatch(tx(), [])).toEqual([]);
+    });
+
+    it('runs beforeDebit in the transaction before the debit, and again with exact results when the fast path fails', async () => {
+      await db.dataSource.query(
+        'CREATE TABLE IF NOT EXISTS before_debit_probe (key text PRIMARY KEY, ok boolean)',
+      );
+      const fast = new LedgerRepository(db.dataSource, { fastPathMinBatch: 2 });
+      const account = await createAccount(ledger, db.dataSource, { balance: 1_000n });
+      const write = async (runner: QueryRunner, keys: string[], results: readonly { ok: boolean }[]) => {
+        await runner.query(
+          'INSERT INTO before_debit_probe (key, ok) SELECT * FROM unnest($1::text[], $2::boolean[])',
+          [keys, results.map((result) => result.ok)],
+        );
+      };
+
+      // Fast path: one call, made while the account is not yet debited; its rows commit with the reservations.
+      const runner = db.dataSource.createQueryRunner();
+      await runner.connect();
+      const calls: Array<{ oks: boolean[]; reservedBefore: bigint }> = [];
+      try {
+        await runner.startTransaction();
+        await fast.reserveBatch(
+          runner,
+          [reserveRequest(account, 'bd-1', 100n), reserveRequest(account, 'bd-2', 100n)],
+          {
+            beforeDebit: async (results) => {
+              const [row] = await runner.query<{ reserved: string }[]>(
+                'SELECT reserved::text FROM accounts WHERE id = $1',
+                [account.id],
+              );
+              calls.push({ oks: results.map((result) => result.ok), reservedBefore: BigInt(row.reserved) });
+              await write(runner, ['bd-1', 'bd-2'], results);
+            },
+          },
+        );
+        await runner.commitTransaction();
+
+        expect(calls).toEqual([{ oks: [true, true], reservedBefore: 0n }]);
+        expect(await ledger.getAccount(tx(), account.id)).toMatchObject({ reserved: 200n });
+
+        // The money changes between the fast path's check and its debit: the first call's rows are rolled back
+        // and the exact path calls again with the refusals.
+        calls.length = 0;
+        await runner.startTransaction();
+        const results = await fast.reserveBatch(
+          runner,
+          [reserveRequest(account, 'bd-3', 300n), reserveRequest(account, 'bd-4', 300n)],
+          {
+            beforeDebit: async (batch) => {
+              calls.push({ oks: batch.map((result) => result.ok), reservedBefore: 0n });
+              await write(runner, [`bd-3-${calls.length}`, `bd-4-${calls.length}`], batch);
+              if (calls.length === 1) {
+                await ledger.adjust(tx(), {
+                  accountId: account.id,
+                  currency: 'EUR',
+                  amount: -500n,
+                  reason: 'concurrent change',
+                  idempotencyKey: 'bd-adjust',
+                });
+              }
+            },
+          },
+        );
+        await runner.commitTransaction();
+        expect(calls.map((call) => call.oks)).toEqual([
+          [true, true],
+          [true, false],
+        ]);
+        expect(results.map((result) => (result.ok ? 'ok' : result.reason))).toEqual([
+          'ok',
+          'INSUFFICIENT_FUNDS',
+        ]);
+      } finally {
+        if (runner.isTransactionActive) await runner.rollbackTransaction();
+        await runner.release();
+      }
+      const probe = await db.dataSource.query<{ key: string; ok: boolean }[]>(
+        'SELECT key, ok FROM before_debit_probe ORDER BY key',
+      );
+      expect(probe).toEqual([
+        { key: 'bd-1', ok: true },
+        { key: 'bd-2', ok: true },
+        { key: 'bd-3-2', ok: true },
+        { key: 'bd-4-2', ok: false },
+      ]);
+      expect(await ledger.getAccount(tx(), account.id)).toMatchObject({ balance: 500n, reserved: 500n });
     });
   });
 

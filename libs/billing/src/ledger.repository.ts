@@ -327,14 +327,21 @@ export class LedgerRepository {
    * tenant costs one row lock per batch, not per message, and on the fast path (see `reserveFresh`) that lock is
    * held only from the update to the caller's commit. Results are in input order. Malformed input throws
    * InvalidBillingRequestError before anything is written.
+   *
+   * `beforeDebit` lets the caller write its own rows for the batch (messages, outbox) in the same transaction
+   * while no account row is locked yet: on the fast path it runs after the reservations are written and before the
+   * accounts are debited, so concurrent batches of one tenant overlap everything but the debit and the commit. When
+   * the fast path then fails (an account changed in between), its writes are rolled back with the reservations and
+   * it runs once more with the exact results. It always sees the results that are returned.
    */
   async reserveBatch(
     tx: BillingTx,
     requests: readonly ReserveRequest[],
+    options: { beforeDebit?: (results: readonly BatchResult<ReservationReceipt>[]) => Promise<void> } = {},
   ): Promise<BatchResult<ReservationReceipt>[]> {
     const items = requests.map((request, index) => validateReserve(request, index));
-    const results = new Array<BatchResult<ReservationReceipt> | undefined>(items.length);
     if (items.length === 0) return [];
+    const beforeDebit = options.beforeDebit ?? (() => Promise.resolve());
 
     const firstByKey = new Map<string, number>();
     const fresh: number[] = [];
@@ -347,64 +354,80 @@ export class LedgerRepository {
         fresh.push(index);
       }
     });
+    const assemble = (rows: readonly ReserveRow[]) =>
+      this.assembleReserve(tx, items, fresh, duplicates, firstByKey, rows);
 
-    if (fresh.length > 0) {
-      const batch = fresh.map((index) => items[index]);
-      const outcome =
-        batch.length >= this.fastPathMinBatch
-          ? await inTransaction(tx, (inner) => this.reserveFresh(inner, batch))
-          : await select<ReserveRow>(tx, RESERVE_LOCKED_SQL, this.reserveParams(batch, true));
-      const lost: number[] = [];
-      for (const row of outcome) {
-        const index = fresh[row.ord];
-        const item = items[index];
-        if (row.existing_kind !== null) {
-          results[index] = replayReserve(item, {
-            id: row.existing_id as string,
-            idempotency_key: item.key,
-            kind: row.existing_kind,
-            account_id: row.existing_account_id as string,
-            amount: row.existing_amount as string,
-            reservation_id: row.existing_reservation_id,
-          });
-        } else if (row.reservation_id !== null) {
-          results[index] = {
-            ok: true,
-            reservationId: row.reservation_id,
-            accountId: item.accountId,
-            amount: item.amount,
-            replayed: false,
-          };
-        } else if (!row.account_found) {
-          results[index] = failure(new AccountNotFoundError(item.accountId));
-        } else if (row.status !== 'active') {
-          results[index] = failure(new AccountInactiveError(item.accountId, row.status ?? 'unknown'));
-        } else if (row.currency !== item.currency) {
-          results[index] = failure(
-            new CurrencyMismatchError(item.accountId, row.currency ?? '?', item.currency),
-          );
-        } else if (!row.accepted) {
-          results[index] = failure(new InsufficientFundsError(item.accountId, item.amount));
-        } else {
-          lost.push(index);
-        }
-      }
-      if (lost.length > 0) {
-        // Accepted, but a concurrent caller committed the same key first (ON CONFLICT DO NOTHING skipped it).
-        const entries = new Map(
-          (
-            await this.entriesByKey(
-              tx,
-              lost.map((index) => items[index].key),
-            )
-          ).map((e) => [e.idempotency_key, e]),
+    const batch = fresh.map((index) => items[index]);
+    if (batch.length < this.fastPathMinBatch) {
+      const results = await assemble(
+        await select<ReserveRow>(tx, RESERVE_LOCKED_SQL, this.reserveParams(batch, true)),
+      );
+      await beforeDebit(results);
+      return results;
+    }
+    return inTransaction(tx, (inner) => this.reserveFresh(inner, batch, assemble, beforeDebit));
+  }
+
+  /** Turns the statement's rows (one per fresh request) into results in input order, duplicates included. */
+  private async assembleReserve(
+    tx: BillingTx,
+    items: readonly ValidReserve[],
+    fresh: readonly number[],
+    duplicates: readonly number[],
+    firstByKey: ReadonlyMap<string, number>,
+    rows: readonly ReserveRow[],
+  ): Promise<BatchResult<ReservationReceipt>[]> {
+    const results = new Array<BatchResult<ReservationReceipt> | undefined>(items.length);
+    const lost: number[] = [];
+    for (const row of rows) {
+      const index = fresh[row.ord];
+      const item = items[index];
+      if (row.existing_kind !== null) {
+        results[index] = replayReserve(item, {
+          id: row.existing_id as string,
+          idempotency_key: item.key,
+          kind: row.existing_kind,
+          account_id: row.existing_account_id as string,
+          amount: row.existing_amount as string,
+          reservation_id: row.existing_reservation_id,
+        });
+      } else if (row.reservation_id !== null) {
+        results[index] = {
+          ok: true,
+          reservationId: row.reservation_id,
+          accountId: item.accountId,
+          amount: item.amount,
+          replayed: false,
+        };
+      } else if (!row.account_found) {
+        results[index] = failure(new AccountNotFoundError(item.accountId));
+      } else if (row.status !== 'active') {
+        results[index] = failure(new AccountInactiveError(item.accountId, row.status ?? 'unknown'));
+      } else if (row.currency !== item.currency) {
+        results[index] = failure(
+          new CurrencyMismatchError(item.accountId, row.currency ?? '?', item.currency),
         );
-        for (const index of lost) {
-          const entry = entries.get(items[index].key);
-          if (entry === undefined)
-            throw new Error(`reservation ${items[index].key} was neither written nor found`);
-          results[index] = replayReserve(items[index], entry);
-        }
+      } else if (!row.accepted) {
+        results[index] = failure(new InsufficientFundsError(item.accountId, item.amount));
+      } else {
+        lost.push(index);
+      }
+    }
+    if (lost.length > 0) {
+      // Accepted, but a concurrent caller committed the same key first (ON CONFLICT DO NOTHING skipped it).
+      const entries = new Map(
+        (
+          await this.entriesByKey(
+            tx,
+            lost.map((index) => items[index].key),
+          )
+        ).map((e) => [e.idempotency_key, e]),
+      );
+      for (const index of lost) {
+        const entry = entries.get(items[index].key);
+        if (entry === undefined)
+          throw new Error(`reservation ${items[index].key} was neither written nor found`);
+        results[index] = replayReserve(items[index], entry);
       }
     }
 
@@ -428,16 +451,31 @@ export class LedgerRepository {
 
   /**
    * Writes the batch's new requests (keys unique within it). Fast path first: the rows are written without holding
-   * an account lock and the accounts are then debited by one conditional update each; when a request does not fit
-   * or an account changed in between, the fast path's writes are rolled back to a savepoint and the exact, locked
-   * statement decides every request.
+   * an account lock, `beforeDebit` runs, and the accounts are then debited by one conditional update each; when a
+   * request does not fit or an account changed in between, the fast path's writes (and the caller's) are rolled
+   * back to a savepoint and the exact, locked statement decides every request.
    */
-  private async reserveFresh(tx: BillingTx, batch: readonly ValidReserve[]): Promise<ReserveRow[]> {
+  private async reserveFresh(
+    tx: BillingTx,
+    batch: readonly ValidReserve[],
+    assemble: (rows: readonly ReserveRow[]) => Promise<BatchResult<ReservationReceipt>[]>,
+    beforeDebit: (results: readonly BatchResult<ReservationReceipt>[]) => Promise<void>,
+  ): Promise<BatchResult<ReservationReceipt>[]> {
     await tx.query(`SAVEPOINT ${RESERVE_SAVEPOINT}`);
     const optimistic = await select<
       ExistingColumns & { ord: number; all_fit: boolean; reservation_id: string | null }
     >(tx, RESERVE_OPTIMISTIC_SQL, this.reserveParams(batch, false));
     if (optimistic.length > 0 && optimistic[0].all_fit) {
+      const results = await assemble(
+        optimistic.map((row) => ({
+          ...row,
+          account_found: true,
+          status: 'active',
+          currency: batch[row.ord].currency,
+          accepted: true,
+        })),
+      );
+      await beforeDebit(results);
       const written = optimistic.filter((row) => row.reservation_id !== null).map((row) => batch[row.ord]);
       const [accountIds, totals] = totalsByAccount(written);
       const [{ changed }] =
@@ -446,21 +484,18 @@ export class LedgerRepository {
           : await select<{ changed: number }>(tx, accountDeltaSql('reserve'), [accountIds, totals]);
       if (changed === accountIds.length) {
         await tx.query(`RELEASE SAVEPOINT ${RESERVE_SAVEPOINT}`);
-        return optimistic.map((row) => ({
-          ...row,
-          account_found: true,
-          status: 'active',
-          currency: batch[row.ord].currency,
-          accepted: true,
-        }));
+        return results;
       }
     }
     await tx.query(`ROLLBACK TO SAVEPOINT ${RESERVE_SAVEPOINT}`);
     await tx.query(`RELEASE SAVEPOINT ${RESERVE_SAVEPOINT}`);
-    return select<ReserveRow>(tx, RESERVE_LOCKED_SQL, this.reserveParams(batch, true));
+    const results = await assemble(
+      await select<ReserveRow>(tx, RESERVE_LOCKED_SQL, this.reserveParams(batch, true)),
+    );
+    await beforeDebit(results);
+    return results;
   }
 
-  /** The array parameters of the reservation statements; the locked one also takes the sorted account ids. */
   private reserveParams(batch: readonly ValidReserve[], locked: boolean): unknown[] {
     const params: unknown[] = [
       batch.map((_, ord) => ord),

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { StoredTlv } from '@app/database';
 import { LedgerRepository, type ReserveRequest } from '@app/billing';
 
@@ -126,38 +126,35 @@ export class AcceptWriter {
     try {
       await runner.startTransaction();
       try {
-        const reservations = await this.ledger.reserveBatch(
+        let outcomes: WriteOutcome[] = [];
+        // The message and outbox rows are written before the tenant's account row is debited (and so locked):
+        // concurrent batches of one tenant then overlap all their inserts and queue only for the debit and commit.
+        await this.ledger.reserveBatch(
           runner,
           batch.map((m) => m.reserve),
+          {
+            beforeDebit: async (reservations) => {
+              outcomes = [];
+              const accepted: PreparedMessage[] = [];
+              const reservationIds: string[] = [];
+              batch.forEach((message, index) => {
+                const reservation = reservations[index];
+                if (reservation.ok) {
+                  accepted.push(message);
+                  reservationIds.push(reservation.reservationId);
+                  outcomes.push({ ok: true, messageId: message.id });
+                } else {
+                  // A price plan in another currency than the account's is a routing problem, not the tenant's money.
+                  outcomes.push({
+                    ok: false,
+                    reason: reservation.reason === 'CURRENCY_MISMATCH' ? 'NO_ROUTE' : 'NO_CREDIT',
+                  });
+                }
+              });
+              if (accepted.length > 0) await this.insertAccepted(runner, accepted, reservationIds);
+            },
+          },
         );
-        const outcomes: WriteOutcome[] = [];
-        const accepted: PreparedMessage[] = [];
-        const reservationIds: string[] = [];
-        batch.forEach((message, index) => {
-          const reservation = reservations[index];
-          if (reservation.ok) {
-            accepted.push(message);
-            reservationIds.push(reservation.reservationId);
-            outcomes.push({ ok: true, messageId: message.id });
-          } else {
-            // A price plan in another currency than the account's is a routing problem, not the tenant's money.
-            outcomes.push({
-              ok: false,
-              reason: reservation.reason === 'CURRENCY_MISMATCH' ? 'NO_ROUTE' : 'NO_CREDIT',
-            });
-          }
-        });
-        if (accepted.length > 0) {
-          await runner.query(INSERT_MESSAGES_SQL, messageColumns(accepted, reservationIds));
-          const toSend = accepted.filter((m) => m.scheduleAt === null);
-          if (toSend.length > 0) {
-            await runner.query(INSERT_OUTBOX_SQL, [
-              toSend.map((m) => sendTopic(m.providerId)),
-              toSend.map((m) => m.id),
-              toSend.map(outboxPayload),
-            ]);
-          }
-        }
         await runner.commitTransaction();
         return outcomes;
       } catch (error) {
@@ -166,6 +163,22 @@ export class AcceptWriter {
       }
     } finally {
       await runner.release();
+    }
+  }
+
+  private async insertAccepted(
+    runner: QueryRunner,
+    accepted: readonly PreparedMessage[],
+    reservationIds: readonly string[],
+  ): Promise<void> {
+    await runner.query(INSERT_MESSAGES_SQL, messageColumns(accepted, reservationIds));
+    const toSend = accepted.filter((m) => m.scheduleAt === null);
+    if (toSend.length > 0) {
+      await runner.query(INSERT_OUTBOX_SQL, [
+        toSend.map((m) => sendTopic(m.providerId)),
+        toSend.map((m) => m.id),
+        toSend.map(outboxPayload),
+      ]);
     }
   }
 }
