@@ -1,13 +1,15 @@
 // npm run bench:accept: the SMPP gateway's durable accept path, end to end over loopback sockets.
 // Starts the gateway in this process against a scratch database (on DATABASE_URL, or the embedded server when it
-// is unset; created, migrated and dropped here), binds several transmitters of one tenant, keeps `window` submits in
-// flight on each and submits a bounded number of messages. Every submit_sm_resp ESME_ROK means the message row,
+// is unset; created, migrated and dropped here); a load client in a worker thread (its own event loop, like an
+// external ESME) binds several transmitters of one tenant, keeps `window` submits in flight on each and submits a
+// bounded number of messages. Every submit_sm_resp ESME_ROK means the message row,
 // its reservation and its outbox row were committed. Progress goes to stderr; stdout gets exactly one JSON line:
 // {"bench":"accept","msgs_per_s":…,"p50_submit_resp_ms":…,"p99_submit_resp_ms":…,"binds":…,"window":…}
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '@app/config';
@@ -73,13 +75,57 @@ async function drive(
   return { ok, failed, latencies };
 }
 
+interface ClientJob {
+  readonly port: number;
+}
+
+interface ClientResult {
+  readonly ok: number;
+  readonly failed: number;
+  readonly seconds: number;
+  readonly latencies: Float64Array;
+}
+
+/** The load client (worker thread): binds, warms up, then submits MESSAGES and reports the latencies. */
+async function client({ port }: ClientJob): Promise<ClientResult> {
+  const sessions: SmppSession[] = [];
+  try {
+    for (let i = 0; i < BINDS; i++) {
+      const session = new SmppSession(await openSocket(port), {
+        role: 'esme',
+        windowSize: WINDOW,
+        maxQueuedRequests: WINDOW,
+        enquireLinkIntervalMs: 0,
+      });
+      session.on('error', () => undefined);
+      await session.bind('transmitter', { system_id: SYSTEM_ID, password: 'secret' });
+      sessions.push(session);
+    }
+    await drive(sessions, WARMUP);
+    const started = performance.now();
+    const { ok, failed, latencies } = await drive(sessions, MESSAGES);
+    const seconds = (performance.now() - started) / 1000;
+    return { ok, failed, seconds, latencies: Float64Array.from(latencies) };
+  } finally {
+    await Promise.all(sessions.map((session) => session.unbind()));
+  }
+}
+
+function runClient(job: ClientJob): Promise<ClientResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(__filename, { workerData: job });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`load client exited with ${code}`)));
+  });
+}
+
 async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
   const server = await DatabaseServer.open(loadConfig());
   const scratch = `bench_accept_${randomBytes(4).toString('hex')}`;
   let dataSource: DataSource | undefined;
   let gateway: Gateway | undefined;
-  const sessions: SmppSession[] = [];
   try {
     await withAdmin(server.url, (client) => client.query(`CREATE DATABASE "${scratch}"`));
     console.error(`bench:accept on ${server.describe()}, scratch database ${scratch}`);
@@ -104,23 +150,8 @@ async function main(): Promise<void> {
     await gateway.start();
     const port = gateway.server.ports.plain!;
 
-    for (let i = 0; i < BINDS; i++) {
-      const session = new SmppSession(await openSocket(port), {
-        role: 'esme',
-        windowSize: WINDOW,
-        maxQueuedRequests: WINDOW,
-        enquireLinkIntervalMs: 0,
-      });
-      session.on('error', () => undefined);
-      await session.bind('transmitter', { system_id: SYSTEM_ID, password: 'secret' });
-      sessions.push(session);
-    }
-
-    await drive(sessions, WARMUP);
-    const started = performance.now();
-    const { ok, failed, latencies } = await drive(sessions, MESSAGES);
-    const seconds = (performance.now() - started) / 1000;
-    const sorted = Float64Array.from(latencies).sort();
+    const { ok, failed, seconds, latencies } = await runClient({ port });
+    const sorted = latencies.sort();
     const [{ count }] = await dataSource.query<{ count: string }[]>(`SELECT count(*) FROM messages`);
     console.error(
       `${ok} accepted, ${failed} refused in ${seconds.toFixed(2)} s over ${BINDS} binds with window ${WINDOW}; ` +
@@ -137,7 +168,6 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    await Promise.all(sessions.map((session) => session.unbind()));
     await gateway?.stop();
     if (dataSource?.isInitialized === true) await dataSource.destroy();
     await withAdmin(server.url, (client) =>
@@ -147,7 +177,11 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});
+if (isMainThread) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+} else {
+  void client(workerData as ClientJob).then((result) => parentPort?.postMessage(result));
+}
