@@ -302,6 +302,20 @@ describe('faults', () => {
     expect((await submit(again)).command_status).toBe(0);
   });
 
+  it('dropSessions drops every connection at once, with the submits in flight unanswered', async () => {
+    const server = await sim('labsmobile');
+    const [first, second] = [await bindEsme(server), await bindEsme(server)];
+    server.setFault({ noResponse: true });
+    const pending = [submit(first), submit(first), submit(second)];
+    await server.waitFor(() => server.received.filter((q) => q.command === 'submit_sm').length === 3);
+    expect(server.dropSessions()).toBe(2);
+    const outcomes = await Promise.allSettled(pending);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    await Promise.all([first.session.whenClosed(), second.session.whenClosed()]);
+    expect(server.received.some((p) => p.command === 'unbind')).toBe(false);
+    expect(server.messageCount()).toBe(0);
+  });
+
   it('dlrBeforeResp sends the receipt before the submit_sm_resp', async () => {
     const server = await sim('gatewayapi');
     const esme = await bindEsme(server);

@@ -207,6 +207,15 @@ class ProviderSimServer implements ProviderSim {
     return bound;
   }
 
+  dropSessions(): number {
+    const all = [...this.simSessions.values()];
+    for (const s of all) {
+      if (s.session === undefined) s.socket.destroy();
+      else s.session.close('local');
+    }
+    return all.length;
+  }
+
   messageCount(): number {
     return this.messages.size;
   }
@@ -717,7 +726,8 @@ function compileScript(dialect: SimDialect, rules: readonly SimScriptRule[]): Sc
           `${where}.receipts[${n}].stat ${String(receipt?.stat)} is not a stat`,
         );
       }
-      const code = receipt.code ?? 0;
+      const code = receipt.code;
+      if (code === undefined) return { stat: receipt.stat, err: 0 };
       const err = Number.isInteger(code) && code >= 0 ? dialect.receiptErr(code) : undefined;
       if (err === undefined) {
         throw new ProviderSimConfigError(

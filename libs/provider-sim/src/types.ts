@@ -42,7 +42,7 @@ export interface SimScriptedReceipt {
   /**
    * The provider's own error code, written in the receipt as the provider writes it: GatewayAPI SMS error 0x107E
    * becomes `err:126` (its low three hex digits in decimal, 002_*.txt), Infobip GSM error 1 becomes `err:001` and
-   * network_error_code 030001; MTA and LabsMobile print the number. Default 0.
+   * network_error_code 030001; MTA and LabsMobile print the number. Omitted: `err:000`.
    */
   code?: number;
 }
@@ -123,6 +123,8 @@ export interface ProviderSim {
   sendMo(to: { system_id?: string }, mo: SimMo): Promise<void>;
   /** Bound sessions. */
   sessions(): number;
+  /** Drops every connection now, without unbind: requests in flight stay unanswered. Returns how many. */
+  dropSessions(): number;
   /** The first logged PDU (already received or still to come) that matches. Rejects after timeoutMs (default 5 000). */
   waitFor(predicate: (pdu: ReceivedPdu) => boolean, timeoutMs?: number): Promise<ReceivedPdu>;
   /** The same for PDUs written (needs logSent). */
