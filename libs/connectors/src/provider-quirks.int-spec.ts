@@ -1,6 +1,6 @@
 import { INFOBIP_PROFILE, type ProviderId } from '@app/providers';
 import { DEFAULT_SIM_ACCOUNT, type ProviderSim, type ReceivedPdu } from '@app/provider-sim';
-import { DlrMessageState, Tlv, type ReconnectClock, type SubmitSm } from '@app/smpp';
+import { DlrMessageState, Tlv, type SubmitSm } from '@app/smpp';
 import type { ConnectorRuntime } from './connector-runtime';
 import { NumberLookupService } from './number-lookup';
 import {
@@ -10,27 +10,10 @@ import {
   queueMessage,
   type ConnectorTestDatabase,
 } from './testing/harness';
+import { ManualReconnectClock } from './testing/manual-reconnect-clock';
 import { simHost, startSim, startSimConnector } from './testing/sim-connector';
 
 jest.setTimeout(20_000);
-
-/** Records the reconnect delays asked for and runs a timer only when the test says so. */
-class ManualReconnectClock implements ReconnectClock {
-  readonly delays: number[] = [];
-  private readonly callbacks: Array<() => void> = [];
-
-  setTimeout(callback: () => void, delayMs: number): unknown {
-    this.delays.push(delayMs);
-    this.callbacks.push(callback);
-    return this.callbacks.length;
-  }
-
-  clearTimeout(): void {}
-
-  fireLatest(): void {
-    this.callbacks[this.callbacks.length - 1]();
-  }
-}
 
 const submits = (sim: ProviderSim): ReceivedPdu[] => sim.received.filter((p) => p.command === 'submit_sm');
 const submitPdu = (pdu: ReceivedPdu) => pdu.pdu as SubmitSm;

@@ -1,0 +1,385 @@
+/**
+ * Issue 5 "Done when", the items connectors-vs-simulators and provider-quirks leave open, for each of the four
+ * connectors over real sockets (TLS for MTA) against its simulator: error normalisation 0x107E ↔ 126 end to end,
+ * every command_status class, every receipt stat, reconnect backoff on a fake clock, coding and address octets,
+ * rebind after the provider drops every session, and a whole window lost with its session.
+ */
+import type { DlrEvent } from '@app/gateway';
+import {
+  classifySubmitResp,
+  GATEWAYAPI_PROFILE,
+  parseDeliver,
+  PROVIDER_PROFILES,
+  type ProviderAction,
+  type ProviderId,
+} from '@app/providers';
+import type { ProviderSim, ReceivedPdu, SimReceiptStat } from '@app/provider-sim';
+import type { DeliverSm, SubmitSm } from '@app/smpp';
+import type { ConnectorRuntime, DeliveryPort } from './connector-runtime';
+import {
+  attemptStatuses,
+  eventually,
+  finalReceipts,
+  messageRow,
+  openConnectorTestDatabase,
+  queueMessage,
+  testDelivery,
+  type ConnectorTestDatabase,
+} from './testing/harness';
+import { ManualReconnectClock } from './testing/manual-reconnect-clock';
+import { startSim, startSimConnector } from './testing/sim-connector';
+
+jest.setTimeout(30_000);
+
+const PROVIDERS: readonly ProviderId[] = ['infobip', 'gatewayapi', 'mta', 'labsmobile'];
+const NUMBER_SOURCE = { type: 'number', number: '4512345678' } as const;
+
+let context: ConnectorTestDatabase;
+let sim: ProviderSim;
+let runtime: ConnectorRuntime | undefined;
+
+afterEach(async () => {
+  await runtime?.stop();
+  runtime = undefined;
+  await sim?.stop();
+  await context?.db.drop();
+});
+
+/** The gateway's delivery queue, with every DlrEvent the connector hands it kept in order. */
+function recordingDelivery(): DeliveryPort & { events: DlrEvent[] } {
+  const inner = testDelivery(context.db.dataSource);
+  const events: DlrEvent[] = [];
+  return {
+    events,
+    recordDlr: (event, tx) => {
+      events.push(event);
+      return inner.recordDlr(event, tx);
+    },
+    recordDlrBatch: (batch, tx) => {
+      events.push(...batch);
+      return inner.recordDlrBatch(batch, tx);
+    },
+    recordMo: (event, tx) => inner.recordMo(event, tx),
+  };
+}
+
+/** The receipt text of the tenant's queued DLRs for a message, in order. */
+async function tenantReceiptTexts(id: string): Promise<Array<{ final: boolean; text: string }>> {
+  const rows: Array<{ final: boolean; pdu: { short_message: string } }> = await context.db.dataSource.query(
+    `SELECT final, pdu FROM tenant_deliveries WHERE message_id = $1 ORDER BY id`,
+    [id],
+  );
+  return rows.map((row) => ({
+    final: row.final,
+    text: Buffer.from(row.pdu.short_message, 'hex').toString('latin1'),
+  }));
+}
+
+const submitsOf = (server: ProviderSim): ReceivedPdu[] =>
+  server.received.filter((p) => p.command === 'submit_sm');
+
+describe('GatewayAPI error normalisation over a socket: SMS error 0x107E ↔ err:126', () => {
+  it('the simulator writes err:126 for 0x107E; we store our err 404 and the tenant gets err:404', async () => {
+    context = await openConnectorTestDatabase('gatewayapi');
+    sim = await startSim('gatewayapi', {
+      logSent: true,
+      script: [{ suffix: '4520000126', receipts: [{ stat: 'UNDELIV', code: 0x107e }] }],
+    });
+    const delivery = recordingDelivery();
+    runtime = startSimConnector(context, sim, { delivery });
+    await runtime.whenBound();
+    const message = await queueMessage(context, '4520000126', { source: NUMBER_SOURCE });
+    const outcome = await runtime.send(message);
+    if (outcome.kind !== 'accepted') throw new Error(`not accepted: ${outcome.kind}`);
+    const [providerId] = outcome.providerMessageIds;
+
+    // 0x107E → 126: the octets the simulator wrote on the connector's session.
+    const sent = await sim.waitForSent((p) => p.command === 'deliver_sm');
+    const receiptText = `id:${providerId} sub:001 dlvrd:000 submit date:`;
+    expect(sent.raw.includes(Buffer.from(receiptText, 'latin1'))).toBe(true);
+    expect(sent.raw.includes(Buffer.from(' stat:UNDELIV err:126', 'latin1'))).toBe(true);
+    expect(sent.raw.includes(Buffer.from('err:4222', 'latin1'))).toBe(false);
+
+    // 126 → 0x107E: what the GatewayAPI profile makes of exactly those octets.
+    const parsed = parseDeliver(sent.pdu as DeliverSm, GATEWAYAPI_PROFILE);
+    expect(parsed).toMatchObject({
+      kind: 'dlr',
+      providerMessageId: providerId,
+      stat: 'UNDELIV',
+      final: true,
+      category: 'temporary_failure',
+      err: '404',
+      providerError: { raw: '126', source: 'err', code: 0x107e, display: '0x107E', known: true },
+      decision: { action: 'REROUTE' },
+    });
+
+    // What the connector recorded: the DlrEvent, the message row and the tenant's receipt.
+    await eventually(async () => (await messageRow(context, message.message.id)).final);
+    expect(delivery.events).toEqual([
+      expect.objectContaining({ messageId: message.message.id, state: 'undeliverable', err: '404' }),
+    ]);
+    expect(await messageRow(context, message.message.id)).toEqual({
+      status: 'undeliverable',
+      final: true,
+      error_code: '404',
+    });
+    const receipts = await tenantReceiptTexts(message.message.id);
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0].final).toBe(true);
+    expect(receipts[0].text).toContain('stat:UNDELIV err:404');
+    expect(await runtime.sweepParked()).toBe(0);
+    expect(runtime.counters).toMatchObject({ dlrs: 1, dlrsUnknown: 0, dlrsDuplicate: 0 });
+  });
+});
+
+/**
+ * A submit_sm_resp status per engine class and provider: the provider's own documented status where it has one
+ * (Infobip 0x22, MTA 0x0D/0x0E, LabsMobile 0xFF), SMPP 3.4's otherwise (smpp34.md §3).
+ */
+const STATUS_BY_CLASS: Readonly<Record<ProviderId, Readonly<Record<ProviderAction, number>>>> = {
+  infobip: { OK: 0x00, RETRY: 0x08, REROUTE: 0x22, FAIL: 0x0b, THROTTLE: 0x58, SESSION: 0x53 },
+  gatewayapi: { OK: 0x00, RETRY: 0x08, REROUTE: 0x0a, FAIL: 0x0b, THROTTLE: 0x58, SESSION: 0x53 },
+  mta: { OK: 0x00, RETRY: 0x08, REROUTE: 0x0d, FAIL: 0x0e, THROTTLE: 0x58, SESSION: 0x53 },
+  labsmobile: { OK: 0x00, RETRY: 0x08, REROUTE: 0xff, FAIL: 0x0b, THROTTLE: 0x58, SESSION: 0x53 },
+};
+
+/**
+ * Receipt stats and what each leaves on the message: an intermediate stat keeps the status the accepted submit set
+ * ('sent'); ACCEPTD and UNKNOWN are intermediate at the gateway whatever the profile (libs/gateway deliver-sm.ts).
+ */
+const STATS: ReadonlyArray<{ stat: SimReceiptStat; status: string; final: boolean }> = [
+  { stat: 'DELIVRD', status: 'delivered', final: true },
+  { stat: 'UNDELIV', status: 'undeliverable', final: true },
+  { stat: 'EXPIRED', status: 'expired', final: true },
+  { stat: 'REJECTD', status: 'rejected', final: true },
+  { stat: 'DELETED', status: 'deleted', final: true },
+  { stat: 'UNKNOWN', status: 'unknown', final: false },
+  { stat: 'ENROUTE', status: 'sent', final: false },
+  { stat: 'ACCEPTD', status: 'sent', final: false },
+];
+
+/** Reconnect delays with random() = 0.5: Infobip and LabsMobile jitter 20 % ([policy]), MTA and GatewayAPI none. */
+const RECONNECT: Readonly<Record<ProviderId, number[]>> = {
+  infobip: [900, 1_800, 3_600, 7_200],
+  gatewayapi: [30_000, 30_000, 30_000, 30_000],
+  mta: [1_000, 2_000, 4_000, 8_000],
+  labsmobile: [900, 1_800, 3_600, 7_200],
+};
+
+/** What each profile sends for three texts: data_coding and the exact short_message octets. */
+const GSM_TEXT = 'Hi €5 {ok}';
+const GSM_OCTETS = Buffer.from([
+  0x48, 0x69, 0x20, 0x1b, 0x65, 0x35, 0x20, 0x1b, 0x28, 0x6f, 0x6b, 0x1b, 0x29,
+]);
+const UCS2 = (text: string) => Buffer.from(text, 'utf16le').swap16();
+const CODING: Readonly<
+  Record<ProviderId, ReadonlyArray<{ text: string; dataCoding?: number; dcs: number; octets: Buffer }>>
+> = {
+  infobip: [
+    { text: GSM_TEXT, dcs: 0x00, octets: GSM_OCTETS },
+    { text: 'Привет', dcs: 0x08, octets: UCS2('Привет') },
+    { text: 'café', dataCoding: 0x03, dcs: 0x03, octets: Buffer.from('café', 'latin1') },
+  ],
+  gatewayapi: [
+    { text: GSM_TEXT, dcs: 0x00, octets: GSM_OCTETS },
+    { text: 'Привет', dcs: 0x08, octets: UCS2('Привет') },
+    { text: 'café', dataCoding: 0x03, dcs: 0x03, octets: Buffer.from('café', 'latin1') },
+  ],
+  // ASCII 0x01 → Latin-1 0x03 → UCS-2 0x08 (003_*.txt): '€' is in neither 8-bit set.
+  mta: [
+    { text: GSM_TEXT, dcs: 0x08, octets: UCS2(GSM_TEXT) },
+    { text: 'Привет', dcs: 0x08, octets: UCS2('Привет') },
+    { text: 'café', dataCoding: 0x03, dcs: 0x03, octets: Buffer.from('café', 'latin1') },
+  ],
+  // Only DCS 0 and 8 ([policy]): a Latin-1 text that fits GSM 03.38 goes as GSM ('é' is 0x05).
+  labsmobile: [
+    { text: GSM_TEXT, dcs: 0x00, octets: GSM_OCTETS },
+    { text: 'Привет', dcs: 0x08, octets: UCS2('Привет') },
+    { text: 'café', dataCoding: 0x03, dcs: 0x00, octets: Buffer.from([0x63, 0x61, 0x66, 0x05]) },
+  ],
+};
+
+describe.each(PROVIDERS)('%s connector: the rest of the issue 5 checklist', (provider) => {
+  const profile = PROVIDER_PROFILES[provider];
+  const plus = provider === 'mta' ? '+' : '';
+  const queue = (destination: string, overrides: Parameters<typeof queueMessage>[2] = {}) =>
+    queueMessage(context, destination, { source: NUMBER_SOURCE, ...overrides });
+
+  beforeEach(async () => {
+    context = await openConnectorTestDatabase(provider);
+  });
+
+  it('classifies one status of every class: OK, RETRY, REROUTE, FAIL, THROTTLE, SESSION', async () => {
+    const statuses = STATUS_BY_CLASS[provider];
+    const suffix: Record<ProviderAction, string> = {
+      OK: '9100',
+      RETRY: '9101',
+      REROUTE: '9102',
+      FAIL: '9103',
+      THROTTLE: '9104',
+      SESSION: '9105',
+    };
+    for (const [action, status] of Object.entries(statuses)) {
+      expect({ status, action: classifySubmitResp(status, profile).action }).toEqual({ status, action });
+    }
+    sim = await startSim(provider, {
+      script: Object.entries(statuses).map(([action, submitStatus]) => ({
+        suffix: suffix[action as ProviderAction],
+        submitStatus,
+      })),
+    });
+    runtime = startSimConnector(context, sim);
+    await runtime.whenBound();
+    const send = async (action: ProviderAction) => {
+      const message = await queue(`452000${suffix[action]}`);
+      return { message, outcome: await runtime!.send(message) };
+    };
+
+    const ok = await send('OK');
+    expect(ok.outcome).toMatchObject({ kind: 'accepted', attempts: 1 });
+    expect(await attemptStatuses(context, ok.message.message.id)).toEqual(['accepted']);
+
+    // RETRY: once more on this provider (smpp34.md "R → RR"), then handed back for the next route.
+    const retry = await send('RETRY');
+    expect(retry.outcome).toMatchObject({ kind: 'reroute', attempts: 2 });
+    expect(await attemptStatuses(context, retry.message.message.id)).toEqual(['rejected', 'rejected']);
+    expect((await messageRow(context, retry.message.message.id)).final).toBe(false);
+
+    const reroute = await send('REROUTE');
+    expect(reroute.outcome).toMatchObject({ kind: 'reroute', attempts: 1 });
+    expect((await messageRow(context, reroute.message.message.id)).final).toBe(false);
+
+    const fail = await send('FAIL');
+    expect(fail.outcome).toMatchObject({ kind: 'failed', commandStatus: statuses.FAIL, attempts: 1 });
+    expect(await messageRow(context, fail.message.message.id)).toMatchObject({
+      status: 'rejected',
+      final: true,
+    });
+    expect(await finalReceipts(context, fail.message.message.id)).toBe(1);
+
+    // THROTTLE: one retry (maxRetries 1), the connector slowed down, then the next route.
+    const throttled = await send('THROTTLE');
+    expect(throttled.outcome).toMatchObject({ kind: 'reroute', attempts: 2 });
+    expect(runtime.counters.throttled).toBe(2);
+
+    // SESSION: the provider is marked down, every session closed, nothing is bound again.
+    const session = await send('SESSION');
+    expect(session.outcome).toMatchObject({ kind: 'reroute', attempts: 1 });
+    expect(runtime.down).toBeDefined();
+    await eventually(() => sim.sessions() === 0);
+    const health: Array<{ health: string }> = await context.db.dataSource.query(
+      `SELECT health FROM providers WHERE id = $1`,
+      [provider],
+    );
+    expect(health).toEqual([{ health: 'down' }]);
+    expect(await runtime.send(await queue('4520000000'))).toMatchObject({ kind: 'reroute', attempts: 0 });
+    expect(sim.received.filter((p) => p.command.startsWith('bind_'))).toHaveLength(1);
+  });
+
+  it('takes every receipt stat into the message state, one final receipt for each final stat', async () => {
+    sim = await startSim(provider, {
+      script: STATS.map(({ stat }, index) => ({ suffix: `93${index}`, receipts: [{ stat }] })),
+    });
+    runtime = startSimConnector(context, sim);
+    await runtime.whenBound();
+    const messages = await Promise.all(STATS.map((_, index) => queue(`4520000093${index}`)));
+    for (const message of messages) expect(await runtime.send(message)).toMatchObject({ kind: 'accepted' });
+    await eventually(() => runtime!.counters.dlrs === STATS.length);
+    await runtime.stop();
+    for (const [index, { stat, status, final }] of STATS.entries()) {
+      const id = messages[index].message.id;
+      expect({ stat, row: await messageRow(context, id) }).toMatchObject({ stat, row: { status, final } });
+      const receipts = await tenantReceiptTexts(id);
+      // registered_delivery 1: the tenant gets the final outcome only, with its stat.
+      expect({ stat, receipts: receipts.length }).toEqual({ stat, receipts: final ? 1 : 0 });
+      if (final) expect(receipts[0].text).toContain(`stat:${stat} err:`);
+    }
+    expect(runtime.counters).toMatchObject({ dlrsUnknown: 0, dlrsDuplicate: 0 });
+  });
+
+  it('reconnects on the profile schedule (fake clock)', async () => {
+    sim = await startSim(provider);
+    const clock = new ManualReconnectClock();
+    runtime = startSimConnector(context, sim, { reconnect: {}, reconnectClock: clock, random: () => 0.5 });
+    await runtime.whenBound();
+    await sim.stop();
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      await eventually(() => clock.delays.length === attempt);
+      clock.fireLatest();
+    }
+    await eventually(() => clock.delays.length === 4);
+    expect(clock.delays).toEqual(RECONNECT[provider]);
+  });
+
+  it('sends the coding and the addresses the profile chooses, octet for octet', async () => {
+    sim = await startSim(provider);
+    runtime = startSimConnector(context, sim);
+    await runtime.whenBound();
+    const cases = CODING[provider];
+    for (const { text, dataCoding } of cases) {
+      const message = await queue('4520000000', {
+        body: { kind: 'text', text },
+        ...(dataCoding === undefined ? {} : { dataCoding }),
+      });
+      expect(await runtime.send(message)).toMatchObject({ kind: 'accepted' });
+    }
+    const sent = submitsOf(sim);
+    expect(sent).toHaveLength(cases.length);
+    // service_type "", source TON 1 / NPI 1, destination TON 1 / NPI 1, international numbers per the profile.
+    const addresses = Buffer.concat([
+      Buffer.from([0x00, 0x01, 0x01]),
+      Buffer.from(`${plus}4512345678\0`, 'latin1'),
+      Buffer.from([0x01, 0x01]),
+      Buffer.from(`${plus}4520000000\0`, 'latin1'),
+    ]);
+    for (const [index, { text, dcs, octets }] of cases.entries()) {
+      const pdu = sent[index];
+      expect({ text, start: pdu.raw.subarray(16, 16 + addresses.length) }).toEqual({
+        text,
+        start: addresses,
+      });
+      expect({ text, dcs: (pdu.pdu as SubmitSm).data_coding }).toEqual({ text, dcs });
+      // sm_length then the octets, at the end of the mandatory part.
+      const body = Buffer.concat([Buffer.from([octets.length]), octets]);
+      expect({ text, body: pdu.raw.includes(body) }).toEqual({ text, body: true });
+      expect((pdu.pdu as SubmitSm).short_message).toEqual(octets);
+    }
+  });
+
+  it('binds again after the provider drops every session, and sends on the new binds', async () => {
+    sim = await startSim(provider);
+    runtime = startSimConnector(context, sim, { sessions: 2 });
+    await runtime.whenBound(2);
+    const binds = () => sim.received.filter((p) => p.command.startsWith('bind_'));
+    expect(binds()).toHaveLength(2);
+    expect(sim.dropSessions()).toBe(2);
+    await eventually(() => binds().length === 4 && sim.sessions() === 2);
+    await runtime.whenBound(2);
+    const message = await queue('4520000000');
+    expect(await runtime.send(message)).toMatchObject({ kind: 'accepted', attempts: 1 });
+    await eventually(async () => (await messageRow(context, message.message.id)).status === 'delivered');
+    const sessionIds = new Set(binds().map((p) => p.sessionId));
+    expect(sessionIds.size).toBe(4);
+  });
+
+  it('resubmits each of a whole window lost with its session exactly once (policy resubmit:1)', async () => {
+    sim = await startSim(provider);
+    runtime = startSimConnector(context, sim);
+    await runtime.whenBound();
+    sim.setFault({ noResponse: true });
+    const messages = await Promise.all([1, 2, 3].map((n) => queue(`45200${n}0000`)));
+    const sending = Promise.all(messages.map((message) => runtime!.send(message)));
+    await eventually(() => submitsOf(sim).length === 3);
+    sim.clearFaults();
+    expect(sim.dropSessions()).toBe(1);
+    const outcomes = await sending;
+    expect(outcomes.map((o) => o.kind)).toEqual(['accepted', 'accepted', 'accepted']);
+    expect(runtime.counters.indeterminate).toBe(3);
+    for (const message of messages) {
+      expect(await attemptStatuses(context, message.message.id)).toEqual(['resubmitted', 'accepted']);
+    }
+    // The lost window was never taken by the provider; each resubmit once.
+    expect(sim.messageCount()).toBe(3);
+    expect(submitsOf(sim)).toHaveLength(6);
+  });
+});
