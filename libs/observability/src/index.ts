@@ -16,6 +16,8 @@ export {
   type SubmitCommand,
   type TenantDeliveryKindLabel,
   type ThrottlingSide,
+  type WindowSample,
+  type WindowSide,
 } from './metrics/smsc-metrics';
 export { currentCorrelationId, withCorrelation, type LogContext } from './logging/correlation';
 export {

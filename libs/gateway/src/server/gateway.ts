@@ -53,6 +53,7 @@ export function gatewaySettingsFromConfig(config: AppConfig): GatewaySettings {
       unbindTimeoutMs: config.smppUnbindTimeoutMs,
       inboundWindow: config.smppInboundWindow,
       maxUnboundPerIp: config.smppMaxUnboundPerIp,
+      deliveryWindow: config.deliveryWindow,
     },
     accept: {
       defaultValidityMs: config.smppDefaultValidityHours * HOUR_MS,
@@ -78,7 +79,7 @@ export interface GatewayDependencies {
   readonly delivery?: TenantDeliveryPort & { start?(): void; stop?(): Promise<void> };
   /** cancel_sm for messages already sent upstream (issue 5); default none: ESME_RCANCELFAIL. */
   readonly upstreamCanceller?: UpstreamCanceller;
-  /** Submit answers and tenant binds are counted here when given. */
+  /** Submit answers, tenant binds and the tenant sessions' windows are counted here when given. */
   readonly metrics?: SmscMetrics;
 }
 

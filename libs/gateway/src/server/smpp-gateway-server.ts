@@ -3,9 +3,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { DataSource } from 'typeorm';
 import { LedgerRepository } from '@app/billing';
-import type { SmscMetrics } from '@app/observability';
+import type { SmscMetrics, WindowSample } from '@app/observability';
 import {
   CommandStatus,
+  isBound,
   SmppSession,
   type BindDecision,
   type BindRequest,
@@ -35,6 +36,11 @@ export interface SmppServerOptions {
   readonly inboundWindow: number;
   /** Connections from one IP that have not bound yet; more are closed at once. */
   readonly maxUnboundPerIp: number;
+  /**
+   * deliver_sm a tenant session may hold unanswered (DELIVERY_WINDOW; the session window bounds it too): the window
+   * of smsc_window_occupancy_ratio{side="tenant_delivery"}. Default: the session window.
+   */
+  readonly deliveryWindow?: number;
 }
 
 interface BoundSession {
@@ -67,6 +73,8 @@ export class SmppGatewayServer {
     private readonly metrics?: SmscMetrics,
   ) {
     this.ledger = new LedgerRepository(dataSource);
+    metrics?.registerWindowSource('tenant', () => this.windowSamples('submit'));
+    metrics?.registerWindowSource('tenant_delivery', () => this.windowSamples('deliver'));
   }
 
   /** Ports actually listened on (after listen()). */
@@ -252,6 +260,28 @@ export class SmppGatewayServer {
         counts[entry.bindType] = (counts[entry.bindType] ?? 0) + 1;
     }
     this.metrics.tenantBinds(tenantId, counts);
+  }
+
+  /**
+   * Each bound session's window, read when /metrics is scraped: `submit` the tenant's unanswered submits over the
+   * inbound window (sessions that may submit), `deliver` our unanswered deliver_sm over the delivery window
+   * (sessions that receive).
+   */
+  private *windowSamples(direction: 'submit' | 'deliver'): Iterable<WindowSample> {
+    // A transmitter only submits, a receiver only receives, a transceiver does both.
+    const skipped: BindType = direction === 'submit' ? 'receiver' : 'transmitter';
+    for (const [session, entry] of this.bound) {
+      if (entry.bindType === skipped || !isBound(session.state)) continue;
+      const { outstandingInbound, inboundWindowSize, outstandingRequests, windowSize } = session.occupancy;
+      const peer = entry.context.policy.tenantId;
+      yield direction === 'submit'
+        ? { peer, inFlight: outstandingInbound, window: inboundWindowSize }
+        : {
+            peer,
+            inFlight: outstandingRequests,
+            window: Math.min(windowSize, this.options.deliveryWindow ?? windowSize),
+          };
+    }
   }
 
   /** Runs a database-backed request; a failure answers ESME_RSYSERR instead of crashing the session. */

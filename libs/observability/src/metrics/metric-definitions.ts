@@ -102,7 +102,7 @@ export const METRIC_DEFINITIONS = [
   {
     name: 'smsc_window_occupancy_ratio',
     type: 'gauge',
-    help: "Unanswered requests over the window, 0 to 1, by side (upstream: our submits to a provider; tenant: a tenant's submits to us) and peer",
+    help: "Unanswered requests over the window, 0 to 1, by side (upstream: our submits to a provider; tenant: a tenant's submits to us; tenant_delivery: our deliver_sm to a tenant) and peer",
     labelNames: ['side', 'peer'],
   },
   {

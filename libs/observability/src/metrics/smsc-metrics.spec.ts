@@ -147,6 +147,36 @@ describe('SmscMetrics', () => {
     expect(text).toContain('smsc_window_occupancy_ratio{side="tenant",peer="acme"} 0');
   });
 
+  it('reads window sources at scrape: sessions summed per peer, bounded peers folded, gone peers removed', async () => {
+    const metrics = new SmscMetrics({ defaultMetrics: false, maxTenants: 2 });
+    metrics.windowOccupancy('upstream', 'infobip', 5, 10);
+    let sessions = [
+      { peer: 'acme', inFlight: 3, window: 10 },
+      { peer: 'acme', inFlight: 1, window: 10 },
+      { peer: 'beta', inFlight: 0, window: 10 },
+      // Past maxTenants, and not a valid label value: both count as `other`, summed.
+      { peer: 'gamma', inFlight: 2, window: 10 },
+      { peer: '+447700900123', inFlight: 4, window: 10 },
+    ];
+    metrics.registerWindowSource('tenant', () => sessions);
+    metrics.registerWindowSource('tenant_delivery', () => [{ peer: 'acme', inFlight: 9, window: 5 }]);
+    const lines = async (): Promise<string[]> =>
+      samples(await metrics.render(), 'smsc_window_occupancy_ratio').sort();
+    expect(await lines()).toEqual([
+      'smsc_window_occupancy_ratio{side="tenant",peer="acme"} 0.2',
+      'smsc_window_occupancy_ratio{side="tenant",peer="beta"} 0',
+      'smsc_window_occupancy_ratio{side="tenant",peer="other"} 0.3',
+      'smsc_window_occupancy_ratio{side="tenant_delivery",peer="acme"} 1',
+      'smsc_window_occupancy_ratio{side="upstream",peer="infobip"} 0.5',
+    ]);
+    sessions = [{ peer: 'beta', inFlight: 5, window: 10 }];
+    expect(await lines()).toEqual([
+      'smsc_window_occupancy_ratio{side="tenant",peer="beta"} 0.5',
+      'smsc_window_occupancy_ratio{side="tenant_delivery",peer="acme"} 1',
+      'smsc_window_occupancy_ratio{side="upstream",peer="infobip"} 0.5',
+    ]);
+  });
+
   it('owns smsc_tenant_deliveries_expired_total so that the delivery code reuses it from the same registry', () => {
     const metrics = new SmscMetrics({ defaultMetrics: false });
     // What DeliveryService's expiredCounter does with `registry: metrics.registry`.

@@ -11,6 +11,19 @@ export type SubmitCommand = 'submit_sm' | 'data_sm' | 'submit_multi';
 export type OrphanDlrReason = 'early' | 'unknown' | 'expired';
 export type TenantDeliveryKindLabel = 'dlr' | 'mo';
 export type ThrottlingSide = 'upstream' | 'tenant';
+/**
+ * Whose window: `upstream` our submits to a provider, `tenant` a tenant's submits to us (the inbound window of its
+ * sessions), `tenant_delivery` our deliver_sm (DLRs, MO) to a tenant awaiting deliver_sm_resp.
+ */
+export type WindowSide = ThrottlingSide | 'tenant_delivery';
+
+/** One peer's window, summed over its sessions in this process. */
+export interface WindowSample {
+  /** Tenant id (tenant sides) or provider id (upstream). */
+  readonly peer: string;
+  readonly inFlight: number;
+  readonly window: number;
+}
 
 const SESSION_STATES: readonly SessionState[] = [
   'OPEN',
@@ -83,6 +96,11 @@ function nonNegative(value: number): number {
   return Number.isFinite(value) && value > 0 ? value : 0;
 }
 
+/** In flight over window, 0 to 1 (0 for an empty window). */
+function ratio(inFlight: number, window: number): number {
+  return window > 0 ? Math.min(1, nonNegative(inFlight) / window) : 0;
+}
+
 /**
  * The product's metrics over one registry, behind typed helpers: every label value goes through a bounded
  * mapping (`BoundedLabel`, `statusLabel`, `statLabel`) or a closed union type, so no call site can create a series
@@ -96,6 +114,9 @@ export class SmscMetrics {
   private readonly topics: BoundedLabel;
   private database: ScrapeCache<DatabaseSnapshot> | undefined;
   private queues: ScrapeCache<readonly QueueDepth[]> | undefined;
+  private readonly windowSources = new Map<WindowSide, () => Iterable<WindowSample>>();
+  /** Label values each window source set at the last scrape, so that a peer gone since is removed. */
+  private readonly windowPeers = new Map<WindowSide, Set<string>>();
 
   constructor(options: SmscMetricsOptions = {}) {
     this.registry = options.registry ?? new Registry();
@@ -180,10 +201,20 @@ export class SmscMetrics {
   }
 
   /** Unanswered requests `inFlight` over `window` (both summed over the peer's sessions). */
-  windowOccupancy(side: ThrottlingSide, peerId: string, inFlight: number, window: number): void {
-    const peer = side === 'tenant' ? this.tenants.value(peerId) : this.providers.value(peerId);
-    const ratio = window > 0 ? Math.min(1, nonNegative(inFlight) / window) : 0;
-    this.gauge('smsc_window_occupancy_ratio').set({ side, peer }, ratio);
+  windowOccupancy(side: WindowSide, peerId: string, inFlight: number, window: number): void {
+    this.gauge('smsc_window_occupancy_ratio').set(
+      { side, peer: this.windowPeer(side, peerId) },
+      ratio(inFlight, window),
+    );
+  }
+
+  /**
+   * Sets `side`'s window occupancy when scraped, from `read` (synchronous and cheap: e.g. the sessions' own counters),
+   * one series per peer with its sessions summed; a peer absent from the read loses its series. Replaces an earlier
+   * source of the same side; series of other sides (set with `windowOccupancy`) are left alone.
+   */
+  registerWindowSource(side: WindowSide, read: () => Iterable<WindowSample>): void {
+    this.windowSources.set(side, read);
   }
 
   /** The tenant's bound sessions now, by bind type; absent types are set to 0. */
@@ -223,6 +254,29 @@ export class SmscMetrics {
     const metric = this.metrics.get(name);
     if (metric === undefined) throw new Error(`unknown metric ${name}`);
     return metric;
+  }
+
+  private windowPeer(side: WindowSide, peerId: string): string {
+    return side === 'upstream' ? this.providers.value(peerId) : this.tenants.value(peerId);
+  }
+
+  /** Refreshes the series of every registered window source (peers folded into `other` are summed). */
+  private fillWindows(gauge: Gauge<string>): void {
+    for (const [side, read] of this.windowSources) {
+      const sums = new Map<string, { inFlight: number; window: number }>();
+      for (const sample of read()) {
+        const peer = this.windowPeer(side, sample.peer);
+        const sum = sums.get(peer) ?? { inFlight: 0, window: 0 };
+        sum.inFlight += nonNegative(sample.inFlight);
+        sum.window += nonNegative(sample.window);
+        sums.set(peer, sum);
+      }
+      for (const peer of this.windowPeers.get(side) ?? []) {
+        if (!sums.has(peer)) gauge.remove({ side, peer });
+      }
+      for (const [peer, sum] of sums) gauge.set({ side, peer }, ratio(sum.inFlight, sum.window));
+      this.windowPeers.set(side, new Set(sums.keys()));
+    }
   }
 
   private counter(name: MetricName): Counter<string> {
@@ -285,6 +339,10 @@ export class SmscMetrics {
       smsc_scrape_source_up: async () => {
         // Reads the same cached results as the gauges above, so it reports the read their values came from.
         await Promise.all([this.readSource('database', this.database), this.readSource('bus', this.queues)]);
+      },
+      smsc_window_occupancy_ratio: (gauge) => {
+        this.fillWindows(gauge);
+        return Promise.resolve();
       },
       smsc_bus_queue_depth: fromQueues((queue) => queue.ready),
       smsc_bus_consumers: fromQueues((queue) => queue.consumers),
