@@ -1,3 +1,5 @@
+import { Logger } from '@nestjs/common';
+import { withCorrelation } from '@app/observability';
 import {
   CommandStatus,
   SmppSessionClosedError,
@@ -30,6 +32,7 @@ export function retryDelayMs(attempts: number, retryMinMs: number, retryMaxMs: n
  * window slot frees, and every pollMs (enqueues by other instances, lease takeover).
  */
 export class TenantDeliveryLoop {
+  private readonly logger = new Logger('TenantDelivery');
   private readonly sessions = new Map<SmppSession, number>();
   /** Round-robin start among equally loaded sessions. */
   private nextSessionIndex = 0;
@@ -155,7 +158,16 @@ export class TenantDeliveryLoop {
     return best;
   }
 
+  /**
+   * A receipt is sent, answered and logged under its message id as correlation id (from @app/observability), so its
+   * lines join the message's from submit to final DLR; an MO has no message and goes without one.
+   */
   private send(delivery: ClaimedDelivery): void {
+    if (delivery.messageId === null) this.sendNow(delivery);
+    else withCorrelation(delivery.messageId, () => this.sendNow(delivery));
+  }
+
+  private sendNow(delivery: ClaimedDelivery): void {
     const session = this.pickSession();
     if (session === undefined) {
       // The binds went away between claim and send: due again at once, for the next bind.
@@ -164,15 +176,21 @@ export class TenantDeliveryLoop {
     }
     this.sessions.set(session, (this.sessions.get(session) ?? 0) + 1);
     const outcome = session.request(fromStoredDeliverSm(delivery.pdu)).then(
-      (response) =>
-        response.command_status === CommandStatus.ESME_ROK
-          ? this.repository.markDelivered(delivery.id)
-          : this.retryLater(delivery, `deliver_sm_resp ${statusName(response.command_status)}`),
-      (error: unknown) =>
-        error instanceof SmppSessionClosedError || error instanceof SmppSessionStateError
-          ? // The tenant never answered on this bind; it gets the row again on its next bind, not after a backoff.
-            this.repository.scheduleRetry(delivery.id, 0, errorText(error))
-          : this.retryLater(delivery, errorText(error)),
+      (response) => {
+        if (response.command_status === CommandStatus.ESME_ROK) {
+          this.logger.debug(`${delivery.kind} delivered to tenant ${this.tenantId}`);
+          return this.repository.markDelivered(delivery.id);
+        }
+        return this.retryLater(delivery, `deliver_sm_resp ${statusName(response.command_status)}`);
+      },
+      (error: unknown) => {
+        if (error instanceof SmppSessionClosedError || error instanceof SmppSessionStateError) {
+          // The tenant never answered on this bind; it gets the row again on its next bind, not after a backoff.
+          this.logger.debug(`${delivery.kind} to tenant ${this.tenantId} unanswered: ${errorText(error)}`);
+          return this.repository.scheduleRetry(delivery.id, 0, errorText(error));
+        }
+        return this.retryLater(delivery, errorText(error));
+      },
     );
     this.track(
       outcome.finally(() => {
@@ -185,11 +203,12 @@ export class TenantDeliveryLoop {
 
   private retryLater(delivery: ClaimedDelivery, error: string): Promise<void> {
     const { retryMinMs, retryMaxMs } = this.settings;
-    return this.repository.scheduleRetry(
-      delivery.id,
-      retryDelayMs(delivery.attempts, retryMinMs, retryMaxMs),
-      error,
+    const delayMs = retryDelayMs(delivery.attempts, retryMinMs, retryMaxMs);
+    this.logger.warn(
+      `${delivery.kind} to tenant ${this.tenantId} not delivered (attempt ${delivery.attempts}): ${error}; ` +
+        `next attempt in ${delayMs} ms`,
     );
+    return this.repository.scheduleRetry(delivery.id, delayMs, error);
   }
 
   /**
