@@ -37,6 +37,7 @@ import {
 import type { ParkedDlrOutcome } from '@app/database';
 import { withCorrelation, type SmscMetrics } from '@app/observability';
 import type { DataSource, EntityManager } from 'typeorm';
+import { AcceptedAttempts } from './accepted-attempts';
 import { ConnectorRepository, type AcceptedAttempt, type ParkedDlr } from './connector.repository';
 import { MicroBatcher } from './micro-batcher';
 import { decideIndeterminate, type IndeterminatePolicy } from './indeterminate-policy';
@@ -70,6 +71,7 @@ export type BatchOutcome = { readonly ok: true } | { readonly ok: false; readonl
 
 /** A receipt matched to the accepted attempt of its message, waiting for its batch. */
 interface MatchedReceipt {
+  readonly key: string;
   readonly outcome: ParkedDlrOutcome;
   readonly attempt: AcceptedAttempt;
 }
@@ -139,6 +141,12 @@ type PartResult =
   | { kind: 'answered'; attemptId: string; commandStatus: number; providerMessageId: string }
   | { kind: 'lost'; attemptId: string; reason: string };
 
+/** An attempt unanswered this long after its submit_sm went out is marked `sent`; others get sent_at with the answer. */
+const SENT_MARK_AFTER_MS = 1_000;
+
+/** Batches of one kind of statement in progress at once (see MicroBatcher). */
+const GROUP_COMMIT = 1;
+
 const TRANSMITTING: ReadonlySet<BindType | undefined> = new Set(['transmitter', 'transceiver']);
 const SESSION_LOST_ERRORS = new Set(['SESSION_CLOSED', 'RESPONSE_TIMEOUT', 'SESSION_STATE']);
 
@@ -204,8 +212,9 @@ export class ConnectorRuntime {
   private readonly sentRows: MicroBatcher<{ attemptId: string; at: Date }, undefined>;
   private readonly acceptedRows: MicroBatcher<
     Parameters<ConnectorRepository['acceptMany']>[0][number],
-    undefined
+    AcceptedAttempt
   >;
+  private readonly accepted = new AcceptedAttempts();
   private readonly parkedLookups: MicroBatcher<string, ParkedDlr[]>;
   private readonly acceptedLookups: MicroBatcher<string, AcceptedAttempt | undefined>;
   private readonly matchedReceipts: MicroBatcher<MatchedReceipt, undefined>;
@@ -215,6 +224,9 @@ export class ConnectorRuntime {
   private inflightSends = 0;
   private inflightSubmits = 0;
   private readonly intake = new Set<Promise<void>>();
+  /** The last receipt taken in per provider id, while one is in progress. */
+  private readonly receiptChains = new Map<string, Promise<void>>();
+  private turn: Promise<void> | undefined;
   private drainWaiters: Array<() => void> = [];
   private boundWaiters: Array<() => void> = [];
   private stopping = false;
@@ -227,21 +239,21 @@ export class ConnectorRuntime {
     this.clock = options.clock ?? Date.now;
     this.repository = new ConnectorRepository(options.dataSource, this.providerId);
     const repository = this.repository;
-    this.attemptRows = new MicroBatcher((ids) => repository.createAttempts(ids));
+    // Group commit: each kind of statement runs at most GROUP_COMMIT batches at once; what arrives meanwhile waits
+    // for the next batch, so the batches grow with the load instead of the round trips.
+    const batching = { concurrency: GROUP_COMMIT };
+    this.attemptRows = new MicroBatcher((ids) => repository.createAttempts(ids), batching);
     this.sentRows = new MicroBatcher(async (items) => {
       await repository.markSentMany(items);
       return items.map(() => undefined);
-    });
-    this.acceptedRows = new MicroBatcher(async (items) => {
-      await repository.acceptMany(items);
-      return items.map(() => undefined);
-    });
-    this.parkedLookups = new MicroBatcher((keys) => repository.unparkMany(keys));
-    this.acceptedLookups = new MicroBatcher((keys) => repository.findAcceptedMany(keys));
+    }, batching);
+    this.acceptedRows = new MicroBatcher((items) => repository.acceptMany(items), batching);
+    this.parkedLookups = new MicroBatcher((keys) => repository.unparkMany(keys), batching);
+    this.acceptedLookups = new MicroBatcher((keys) => repository.findAcceptedMany(keys), batching);
     this.matchedReceipts = new MicroBatcher(async (receipts) => {
       await this.applyOutcomes(receipts);
       return receipts.map(() => undefined);
-    });
+    }, batching);
     this.rate = new AdaptiveRate({ maxTps: options.tps }, this.clock);
     this.bucket = new TokenBucket(options.tps, Math.max(1, Math.ceil(options.tps / 10)), this.clock);
     this.logger = new Logger(`Connector:${this.providerId}`);
@@ -522,11 +534,13 @@ export class ConnectorRuntime {
     attemptId: string,
   ): Promise<PartResult> {
     let response;
+    const sentAt = new Date(this.clock());
+    let sentMark: NodeJS.Timeout | undefined;
     try {
       const started = performance.now();
       const sent = session.request(pdu);
       this.publishWindow();
-      await this.sentRows.add({ attemptId, at: new Date(this.clock()) });
+      sentMark = setTimeout(() => this.markSent(attemptId, sentAt), SENT_MARK_AFTER_MS);
       response = await sent;
       this.publishWindow();
       const seconds = (performance.now() - started) / 1_000;
@@ -539,10 +553,13 @@ export class ConnectorRuntime {
           commandStatus: null,
           classification: 'LOST',
           at: new Date(this.clock()),
+          sentAt,
         });
         return { kind: 'lost', attemptId, reason: error.message };
       }
       throw error;
+    } finally {
+      clearTimeout(sentMark);
     }
     const status = response.command_status;
     const classification = classifySubmitResp(status, this.options.profile);
@@ -553,23 +570,44 @@ export class ConnectorRuntime {
         commandStatus: status,
         classification: classification.action,
         at,
+        sentAt,
       });
       return { kind: 'answered', attemptId, commandStatus: status, providerMessageId: '' };
     }
     const providerMessageId = submitRespMessageId(response, this.options.profile) ?? response.message_id;
     const key = normaliseMessageId(providerMessageId, this.options.profile);
-    await this.acceptedRows.add({
-      attemptId,
-      messageId: input.message.id,
-      commandStatus: status,
-      providerMessageId,
-      key,
-      at,
-    });
-    for (const parked of await this.parkedLookups.add(key)) {
-      await this.applyOutcome(key, parked.outcome);
-    }
+    const applied: Array<Promise<unknown>> = [];
+    const landed = this.acceptedRows
+      .add({
+        attemptId,
+        messageId: input.message.id,
+        commandStatus: status,
+        providerMessageId,
+        key,
+        at,
+        sentAt,
+      })
+      .then(async (attempt) => {
+        // Receipts parked before the row was stored are queued before any receipt waiting on `landed`.
+        for (const parked of await this.parkedLookups.add(key)) {
+          applied.push(this.matchedReceipts.add({ key, outcome: parked.outcome, attempt }));
+        }
+        return attempt;
+      });
+    // From here a receipt for `key` waits for this write rather than being parked.
+    this.accepted.land(key, landed);
+    await landed;
+    await Promise.all(applied);
     return { kind: 'answered', attemptId, commandStatus: status, providerMessageId };
+  }
+
+  /** An attempt still unanswered: record that its submit_sm went out (an answered one keeps its answer). */
+  private markSent(attemptId: string, at: Date): void {
+    this.sentRows.add({ attemptId, at }).catch((error: unknown) => {
+      this.logger.warn(
+        `attempt ${attemptId} not marked sent: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    });
   }
 
   private async throttle(): Promise<void> {
@@ -702,7 +740,31 @@ export class ConnectorRuntime {
         : {}),
       ...(inbound.providerError !== undefined ? { providerError: inbound.providerError.raw } : {}),
     };
-    const accepted = await this.acceptedLookups.add(key);
+    // Receipts of one id are taken in the order they came, whichever path each one takes; the first of an id waits
+    // for the current turn's submit_sm_resps (decoded with it from the same read) to be landed.
+    const previous = this.receiptChains.get(key) ?? this.nextTurn();
+    const current = previous.then(() => this.takeReceipt(key, outcome));
+    const tail = current.catch(() => undefined);
+    this.receiptChains.set(key, tail);
+    void tail.then(() => {
+      if (this.receiptChains.get(key) === tail) this.receiptChains.delete(key);
+    });
+    return current;
+  }
+
+  /** Resolves in the next turn of the event loop, once the promise callbacks of this one have run. */
+  private nextTurn(): Promise<void> {
+    this.turn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        this.turn = undefined;
+        resolve();
+      }),
+    );
+    return this.turn;
+  }
+
+  private async takeReceipt(key: string, outcome: ParkedDlrOutcome): Promise<void> {
+    const accepted = await this.acceptedAttempt(key);
     if (accepted !== undefined) {
       await withCorrelation(accepted.messageId, () => this.applyOutcome(key, outcome, accepted));
       return;
@@ -724,9 +786,16 @@ export class ConnectorRuntime {
    * of one event-loop turn are recorded together (see applyOutcomes).
    */
   private async applyOutcome(key: string, outcome: ParkedDlrOutcome, known?: AcceptedAttempt): Promise<void> {
-    const attempt = known ?? (await this.acceptedLookups.add(key));
+    const attempt = known ?? (await this.acceptedAttempt(key));
     if (attempt === undefined) return;
-    await this.matchedReceipts.add({ outcome, attempt });
+    await this.matchedReceipts.add({ key, outcome, attempt });
+  }
+
+  /** The accepted attempt of `key`: this connector's own when it has it (waiting for one being stored), else read. */
+  private async acceptedAttempt(key: string): Promise<AcceptedAttempt | undefined> {
+    const own = this.accepted.get(key);
+    const attempt = own === undefined ? undefined : await own;
+    return attempt ?? (await this.acceptedLookups.add(key));
   }
 
   /**
@@ -747,7 +816,8 @@ export class ConnectorRuntime {
       }));
       const results = await this.options.delivery.recordDlrBatch(events, tx);
       const settlements: Record<'post' | 'void', Array<{ reservationId: string }>> = { post: [], void: [] };
-      receipts.forEach(({ outcome, attempt }, index) => {
+      receipts.forEach(({ key, outcome, attempt }, index) => {
+        if (outcome.final) this.accepted.forget(key);
         if (!results[index].updated) {
           this.counters.dlrsDuplicate++;
           this.options.metrics?.duplicateDlr(this.providerId);

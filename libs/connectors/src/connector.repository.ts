@@ -84,7 +84,11 @@ export class ConnectorRepository {
     );
   }
 
-  /** Accepted parts in one transaction: each attempt answered and its message marked sent with the provider id. */
+  /**
+   * Accepted parts in one statement (atomic without a transaction of its own): each attempt answered, with the time
+   * its submit_sm went out unless already marked, and its message marked sent with the provider id. Returns each
+   * part's accepted attempt as `findAccepted` would read it, in input order.
+   */
   async acceptMany(
     accepted: ReadonlyArray<{
       attemptId: string;
@@ -93,30 +97,51 @@ export class ConnectorRepository {
       providerMessageId: string;
       key: string;
       at: Date;
+      sentAt: Date;
     }>,
-  ): Promise<void> {
-    await this.dataSource.transaction(async (tx) => {
-      await tx.query(
-        `UPDATE attempts a SET status = 'accepted', command_status = v.status, classification = 'OK',
-           provider_message_id = v.provider_id, provider_message_key = v.key, answered_at = v.at
-         FROM unnest($1::uuid[], $2::bigint[], $3::text[], $4::text[], $5::timestamptz[])
-           AS v(id, status, provider_id, key, at)
-         WHERE a.id = v.id`,
+  ): Promise<AcceptedAttempt[]> {
+    const rows: Array<{ id: string; tenant_id: string; reservation_id: string | null }> =
+      await this.dataSource.query(
+        `WITH v AS (
+           SELECT * FROM unnest($2::uuid[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::timestamptz[],
+                                $8::timestamptz[])
+             AS v(id, message_id, status, provider_id, key, at, sent_at)
+         ), answered AS (
+           UPDATE attempts a SET status = 'accepted', command_status = v.status, classification = 'OK',
+             provider_message_id = v.provider_id, provider_message_key = v.key, answered_at = v.at,
+             sent_at = COALESCE(a.sent_at, v.sent_at)
+           FROM v WHERE a.id = v.id
+           RETURNING a.id
+         ), sent AS (
+           UPDATE messages m SET status = 'sent', provider_id = $1, provider_message_id = v.provider_id,
+             updated_at = now()
+           FROM v WHERE m.id = v.message_id AND NOT m.final
+           RETURNING m.id
+         )
+         SELECT answered.id, m.tenant_id, m.reservation_id
+         FROM answered JOIN v ON v.id = answered.id JOIN messages m ON m.id = v.message_id`,
         [
+          this.providerId,
           accepted.map((a) => a.attemptId),
+          accepted.map((a) => a.messageId),
           accepted.map((a) => a.commandStatus),
           accepted.map((a) => a.providerMessageId),
           accepted.map((a) => a.key),
           accepted.map((a) => a.at),
+          accepted.map((a) => a.sentAt),
         ],
       );
-      await tx.query(
-        `UPDATE messages m SET status = 'sent', provider_id = $1, provider_message_id = v.provider_id,
-           updated_at = now()
-         FROM unnest($2::text[], $3::text[]) AS v(id, provider_id)
-         WHERE m.id = v.id AND NOT m.final`,
-        [this.providerId, accepted.map((a) => a.messageId), accepted.map((a) => a.providerMessageId)],
-      );
+    const byAttempt = new Map(rows.map((row) => [row.id, row]));
+    return accepted.map((a) => {
+      const row = byAttempt.get(a.attemptId);
+      if (row === undefined) throw new Error(`attempt ${a.attemptId} not found`);
+      return {
+        attemptId: a.attemptId,
+        messageId: a.messageId,
+        tenantId: row.tenant_id,
+        reservationId: row.reservation_id,
+        answeredAt: a.at,
+      };
     });
   }
 
@@ -163,12 +188,14 @@ export class ConnectorRepository {
       providerMessageId?: string;
       key?: string;
       at: Date;
+      /** When the submit_sm went out; kept if the attempt was already marked sent. */
+      sentAt?: Date;
     },
     manager: Queryable = this.dataSource,
   ): Promise<void> {
     await manager.query(
       `UPDATE attempts SET status = $2, command_status = $3, classification = $4, provider_message_id = $5,
-         provider_message_key = $6, answered_at = $7
+         provider_message_key = $6, answered_at = $7, sent_at = COALESCE(sent_at, $8)
        WHERE id = $1`,
       [
         attemptId,
@@ -178,6 +205,7 @@ export class ConnectorRepository {
         answer.providerMessageId ?? null,
         answer.key ?? null,
         answer.at,
+        answer.sentAt ?? null,
       ],
     );
   }
