@@ -199,6 +199,29 @@ const CODING: Readonly<
   ],
 };
 
+/** How each profile sends a 200-character text, a flash message and a binary body (providers.md §5). */
+const LONG_TEXT = 'a'.repeat(200);
+const SHAPING: Readonly<
+  Record<
+    ProviderId,
+    {
+      long: { method: 'udh8' | 'payload'; dcs: number };
+      flash: { dcs: number; subunit: boolean };
+      binary: number | 'reroute';
+    }
+  >
+> = {
+  infobip: { long: { method: 'udh8', dcs: 0x00 }, flash: { dcs: 0x10, subunit: false }, binary: 'reroute' },
+  gatewayapi: { long: { method: 'payload', dcs: 0x00 }, flash: { dcs: 0x00, subunit: true }, binary: 0x04 },
+  // No flash at MTA or LabsMobile: sent as a plain message (the default unsupportedFlash policy).
+  mta: { long: { method: 'udh8', dcs: 0x01 }, flash: { dcs: 0x01, subunit: false }, binary: 'reroute' },
+  labsmobile: {
+    long: { method: 'udh8', dcs: 0x00 },
+    flash: { dcs: 0x00, subunit: false },
+    binary: 'reroute',
+  },
+};
+
 describe.each(PROVIDERS)('%s connector: the rest of the issue 5 checklist', (provider) => {
   const profile = PROVIDER_PROFILES[provider];
   const plus = provider === 'mta' ? '+' : '';
@@ -343,6 +366,64 @@ describe.each(PROVIDERS)('%s connector: the rest of the issue 5 checklist', (pro
       const body = Buffer.concat([Buffer.from([octets.length]), octets]);
       expect({ text, body: pdu.raw.includes(body) }).toEqual({ text, body: true });
       expect((pdu.pdu as SubmitSm).short_message).toEqual(octets);
+    }
+  });
+
+  it('segments a long text, marks flash and sends or reroutes binary as the profile says, octet for octet', async () => {
+    const expected = SHAPING[provider];
+    sim = await startSim(provider);
+    runtime = startSimConnector(context, sim);
+    await runtime.whenBound();
+
+    const long = await queue('4520000000', { body: { kind: 'text', text: LONG_TEXT } });
+    const longOutcome = await runtime.send(long);
+    const parts = submitsOf(sim).map((p) => p.pdu as SubmitSm);
+    if (expected.long.method === 'payload') {
+      // One submit_sm, empty short_message, the whole text in message_payload (0x0424, 200 octets).
+      expect(parts).toHaveLength(1);
+      expect(parts[0]).toMatchObject({ data_coding: expected.long.dcs, esm_class: 0 });
+      expect(parts[0].short_message).toHaveLength(0);
+      const tlv = Buffer.concat([Buffer.from([0x04, 0x24, 0x00, 200]), Buffer.from(LONG_TEXT, 'latin1')]);
+      expect(submitsOf(sim)[0].raw.includes(tlv)).toBe(true);
+    } else {
+      // 153 + 47 characters, each part behind a UDH 05 00 03 <ref> 02 <n>, esm_class UDHI.
+      expect(parts).toHaveLength(2);
+      const reference = parts[0].short_message[3];
+      parts.forEach((part, index) => {
+        expect(part).toMatchObject({ data_coding: expected.long.dcs, esm_class: 0x40 });
+        expect(part.short_message.subarray(0, 6)).toEqual(Buffer.from([5, 0, 3, reference, 2, index + 1]));
+      });
+      expect(parts.map((part) => part.short_message.length - 6)).toEqual([153, 47]);
+      const text = Buffer.concat(parts.map((part) => part.short_message.subarray(6)));
+      expect(text).toEqual(Buffer.from(LONG_TEXT, 'latin1'));
+    }
+    if (longOutcome.kind !== 'accepted') throw new Error(`long message not accepted: ${longOutcome.kind}`);
+    expect(longOutcome.providerMessageIds).toHaveLength(parts.length);
+    // A receipt per part; the message ends once, with one final receipt to the tenant.
+    await eventually(() => runtime!.counters.dlrs === parts.length);
+    await eventually(async () => (await messageRow(context, long.message.id)).status === 'delivered');
+    expect(await finalReceipts(context, long.message.id)).toBe(1);
+
+    const flash = await queue('4520000000', { body: { kind: 'text', text: 'Now' }, flash: true });
+    expect(await runtime.send(flash)).toMatchObject({ kind: 'accepted' });
+    const flashPdu = submitsOf(sim).at(-1)!;
+    expect((flashPdu.pdu as SubmitSm).data_coding).toBe(expected.flash.dcs);
+    // dest_addr_subunit (0x0005) = 1, "flash / display" (GatewayAPI's advice).
+    const subunit = Buffer.from([0x00, 0x05, 0x00, 0x01, 0x01]);
+    expect(flashPdu.raw.subarray(16).includes(subunit)).toBe(expected.flash.subunit);
+
+    const submitsBefore = submitsOf(sim).length;
+    const octets = Buffer.from([0xde, 0xad, 0xbe, 0xef]);
+    const binary = await queue('4520000000', { body: { kind: 'binary', octets } });
+    const binaryOutcome = await runtime.send(binary);
+    if (expected.binary === 'reroute') {
+      expect(binaryOutcome).toMatchObject({ kind: 'reroute', attempts: 0 });
+      expect(submitsOf(sim)).toHaveLength(submitsBefore);
+    } else {
+      expect(binaryOutcome).toMatchObject({ kind: 'accepted' });
+      const sent = submitsOf(sim).at(-1)!;
+      expect(sent.pdu).toMatchObject({ data_coding: expected.binary, short_message: octets });
+      expect(sent.raw.includes(Buffer.concat([Buffer.from([octets.length]), octets]))).toBe(true);
     }
   });
 
