@@ -464,3 +464,65 @@ describe.each(PROVIDERS)('%s connector: the rest of the issue 5 checklist', (pro
     expect(submitsOf(sim)).toHaveLength(6);
   });
 });
+
+describe.each(PROVIDERS)('%s connector: receipts and MO at the edges', (provider) => {
+  beforeEach(async () => {
+    context = await openConnectorTestDatabase(provider);
+  });
+
+  it('answers deliver_sm at once, before the receipt is stored, and stop waits for that store before unbinding', async () => {
+    sim = await startSim(provider);
+    const delivery = recordingDelivery();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const gated: DeliveryPort = {
+      ...delivery,
+      recordDlrBatch: async (batch, tx) => {
+        await gate;
+        return delivery.recordDlrBatch(batch, tx);
+      },
+    };
+    runtime = startSimConnector(context, sim, { delivery: gated });
+    await runtime.whenBound();
+    const message = await queueMessage(context, '4520000000', { source: NUMBER_SOURCE });
+    expect(await runtime.send(message)).toMatchObject({ kind: 'accepted' });
+    const resp = await sim.waitFor((p) => p.command === 'deliver_sm_resp');
+    expect(resp.commandStatus).toBe(0);
+    expect(await messageRow(context, message.message.id)).toMatchObject({ status: 'sent', final: false });
+
+    const stopping = runtime.stop();
+    // Not a timing assertion: whatever the delay, no unbind may go out while the receipt is being stored.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sim.received.some((p) => p.command === 'unbind')).toBe(false);
+    release();
+    await stopping;
+    expect(sim.received.filter((p) => p.command === 'unbind')).toHaveLength(1);
+    expect(await messageRow(context, message.message.id)).toMatchObject({ status: 'delivered', final: true });
+    expect(await finalReceipts(context, message.message.id)).toBe(1);
+  });
+
+  it('hands an MO to its tenant with the coding and octets as received (GSM or ASCII, UCS-2)', async () => {
+    sim = await startSim(provider);
+    runtime = startSimConnector(context, sim);
+    await runtime.whenBound();
+    await context.db.dataSource.query(
+      `INSERT INTO mo_numbers (number, match, tenant_id) VALUES ('4570', 'prefix', $1)`,
+      [context.tenantId],
+    );
+    await sim.sendMo({}, { source: '4599999999', destination: '4570123456', text: 'STOP' });
+    await sim.sendMo({}, { source: '4599999999', destination: '4570123456', text: 'Привет' });
+    await eventually(() => runtime!.counters.mo === 2);
+    await runtime.stop();
+    const rows: Array<{
+      pdu: { data_coding: number; short_message: string; source_addr: string; destination_addr: string };
+    }> = await context.db.dataSource.query(`SELECT pdu FROM tenant_deliveries WHERE kind = 'mo' ORDER BY id`);
+    // MTA's default alphabet is ASCII (DCS 1 for 'STOP'), the others' GSM 03.38 (DCS 0).
+    const plain = provider === 'mta' ? 0x01 : 0x00;
+    expect(rows.map((row) => row.pdu.data_coding)).toEqual([plain, 0x08]);
+    expect(rows.map((row) => Buffer.from(row.pdu.short_message, 'hex'))).toEqual([
+      Buffer.from('STOP', 'latin1'),
+      UCS2('Привет'),
+    ]);
+    expect(rows[0].pdu).toMatchObject({ source_addr: '4599999999', destination_addr: '4570123456' });
+  });
+});
