@@ -273,10 +273,9 @@ describe('LedgerRepository (Postgres)', () => {
           [reserveRequest(account, 'bd-1', 100n), reserveRequest(account, 'bd-2', 100n)],
           {
             beforeDebit: async (results) => {
-              const [row] = await runner.query<{ reserved: string }[]>(
-                'SELECT reserved::text FROM accounts WHERE id = $1',
-                [account.id],
-              );
+              const [row] = (await runner.query('SELECT reserved::text FROM accounts WHERE id = $1', [
+                account.id,
+              ])) as { reserved: string }[];
               calls.push({ oks: results.map((result) => result.ok), reservedBefore: BigInt(row.reserved) });
               await write(runner, ['bd-1', 'bd-2'], results);
             },

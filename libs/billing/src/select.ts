@@ -1,11 +1,11 @@
+import { queryRows } from '@app/database';
 import type { BillingTx } from './ledger.types';
 
 /**
- * Runs a statement whose result is rows. Every billing statement ends in a SELECT (data changes live in CTEs):
- * for a bare UPDATE/DELETE, TypeORM's postgres driver returns `[rows, count]` instead of rows.
+ * Runs a statement whose result is rows. Every billing statement ends in a SELECT (data changes live in CTEs). On a
+ * transaction's own connection the billing statements (a small fixed set of large CTEs) are prepared once per
+ * connection: see `queryRows`.
  */
-export async function select<T>(tx: BillingTx, sql: string, params: unknown[] = []): Promise<T[]> {
-  const result: unknown = await tx.query(sql, params);
-  if (!Array.isArray(result)) throw new Error('expected rows from a SELECT statement');
-  return result as T[];
+export function select<T>(tx: BillingTx, sql: string, params: unknown[] = []): Promise<T[]> {
+  return queryRows<T>(tx, sql, params);
 }

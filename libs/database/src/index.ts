@@ -12,3 +12,4 @@ export {
 } from './embedded-postgres';
 export * from './entities';
 export { runMigrations } from './migrate';
+export { queryRows } from './prepared-query';

@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { StoredTlv } from '@app/database';
+import { queryRows, type StoredTlv } from '@app/database';
 import { LedgerRepository, type ReserveRequest } from '@app/billing';
 
 /** One message row ready to be written, with what its reservation and outbox row need. */
@@ -171,10 +171,10 @@ export class AcceptWriter {
     accepted: readonly PreparedMessage[],
     reservationIds: readonly string[],
   ): Promise<void> {
-    await runner.query(INSERT_MESSAGES_SQL, messageColumns(accepted, reservationIds));
+    await queryRows(runner, INSERT_MESSAGES_SQL, messageColumns(accepted, reservationIds));
     const toSend = accepted.filter((m) => m.scheduleAt === null);
     if (toSend.length > 0) {
-      await runner.query(INSERT_OUTBOX_SQL, [
+      await queryRows(runner, INSERT_OUTBOX_SQL, [
         toSend.map((m) => sendTopic(m.providerId)),
         toSend.map((m) => m.id),
         toSend.map(outboxPayload),
