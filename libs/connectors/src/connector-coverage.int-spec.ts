@@ -517,16 +517,78 @@ describe.each(PROVIDERS)('%s connector: receipts and MO at the edges', (provider
     const rows: Array<{
       pdu: { data_coding: number; short_message: string; source_addr: string; destination_addr: string };
     }> = await context.db.dataSource.query(`SELECT pdu FROM tenant_deliveries WHERE kind = 'mo' ORDER BY id`);
-    // MTA's default alphabet is ASCII (DCS 1 for 'STOP'), the others' GSM 03.38 (DCS 0).
+    // MTA's default alphabet is ASCII (DCS 1 for 'STOP'), the others' GSM 03.38 (DCS 0). The two MO are taken in
+    // concurrently, so their queue order is not asserted.
     const plain = provider === 'mta' ? 0x01 : 0x00;
-    expect(rows.map((row) => row.pdu.data_coding)).toEqual([plain, 0x08]);
-    expect(rows.map((row) => Buffer.from(row.pdu.short_message, 'hex'))).toEqual([
-      Buffer.from('STOP', 'latin1'),
-      UCS2('Привет'),
+    const received = rows
+      .map((row) => ({ dcs: row.pdu.data_coding, octets: Buffer.from(row.pdu.short_message, 'hex') }))
+      .sort((a, b) => a.dcs - b.dcs);
+    expect(received).toEqual([
+      { dcs: plain, octets: Buffer.from('STOP', 'latin1') },
+      { dcs: 0x08, octets: UCS2('Привет') },
     ]);
-    expect(rows[0].pdu).toMatchObject({ source_addr: '4599999999', destination_addr: '4570123456' });
+    for (const row of rows) {
+      expect(row.pdu).toMatchObject({ source_addr: '4599999999', destination_addr: '4570123456' });
+    }
   });
 });
+
+/**
+ * The provider's own error code scripted per provider, as its receipt writes it, and our err for it: Infobip GSM 27
+ * EC_ABSENT_SUBSCRIBER (also in network_error_code, which reaches the tenant), GatewayAPI 0x1013 absent subscriber
+ * as err:019, MTA and LabsMobile publish no codes (unknown code → 299).
+ */
+const PROVIDER_ERRORS: ReadonlyArray<{
+  provider: ProviderId;
+  code: number;
+  written: string;
+  err: string;
+  networkErrorCode?: string;
+}> = [
+  { provider: 'infobip', code: 27, written: 'err:027', err: '101', networkErrorCode: '03001b' },
+  { provider: 'gatewayapi', code: 0x1013, written: 'err:019', err: '101' },
+  { provider: 'mta', code: 5, written: 'err:005', err: '299' },
+  { provider: 'labsmobile', code: 5, written: 'err:005', err: '299' },
+];
+
+describe.each(PROVIDER_ERRORS)(
+  '$provider error normalisation over a socket',
+  ({ provider, code, written, err, networkErrorCode }) => {
+    const shown = code > 0xff ? `0x${code.toString(16).toUpperCase()}` : String(code);
+    it(`code ${shown} is written as ${written} and recorded as our err ${err}`, async () => {
+      context = await openConnectorTestDatabase(provider);
+      sim = await startSim(provider, {
+        logSent: true,
+        script: [{ suffix: '4520000321', receipts: [{ stat: 'UNDELIV', code }] }],
+      });
+      runtime = startSimConnector(context, sim);
+      await runtime.whenBound();
+      const message = await queueMessage(context, '4520000321', { source: NUMBER_SOURCE });
+      expect(await runtime.send(message)).toMatchObject({ kind: 'accepted' });
+      const sent = await sim.waitForSent((p) => p.command === 'deliver_sm');
+      expect(sent.raw.includes(Buffer.from(`stat:UNDELIV ${written}`, 'latin1'))).toBe(true);
+      await eventually(async () => (await messageRow(context, message.message.id)).final);
+      expect(await messageRow(context, message.message.id)).toEqual({
+        status: 'undeliverable',
+        final: true,
+        error_code: err,
+      });
+      const [stored]: Array<{ network_error_code: Buffer | null }> = await context.db.dataSource.query(
+        `SELECT network_error_code FROM messages WHERE id = $1`,
+        [message.message.id],
+      );
+      expect(stored.network_error_code?.toString('hex')).toBe(networkErrorCode);
+      const [receipt]: Array<{ pdu: { short_message: string; tlvs: Array<{ tag: number; hex: string }> } }> =
+        await context.db.dataSource.query(`SELECT pdu FROM tenant_deliveries WHERE message_id = $1`, [
+          message.message.id,
+        ]);
+      expect(Buffer.from(receipt.pdu.short_message, 'hex').toString('latin1')).toContain(
+        `stat:UNDELIV err:${err}`,
+      );
+      expect(receipt.pdu.tlvs.find((tlv) => tlv.tag === 0x0423)?.hex).toBe(networkErrorCode);
+    });
+  },
+);
 
 /**
  * KNOWN BUG, reported, not ours to fix (libs/connectors/src/connector-runtime.ts belongs to another change): where the
