@@ -43,7 +43,7 @@ export interface SimDialect {
   readonly codingRejectStatus: number;
   /** Outcome 2: the provider's "invalid destination" reject. */
   readonly rejectStatus: number;
-  /** Outcome 5: a reject our profile classifies REROUTE. */
+  /** Outcome 5: a reject that ends in REROUTE (directly, or after one RETRY: GatewayAPI 0x08, MTA 0x45). */
   readonly rerouteStatus: number;
   readonly throttleStatus: number;
   /** Refusal of a bind beyond maxSessions. */
