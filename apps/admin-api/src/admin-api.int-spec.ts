@@ -256,6 +256,81 @@ describe('admin API over HTTP against Postgres', () => {
     expect((await call('GET', '/cdrs?from=yesterday&to=2025-01-01T00:02:00Z', ADMIN_KEY)).status).toBe(400);
   });
 
+  it('manages MO numbers, provider configuration, route plans and API keys, with 400 and 404 for bad ones', async () => {
+    const tenantId = (await call('POST', '/tenants', ADMIN_KEY, { name: 'mo', currency: 'EUR' })).body
+      .id as string;
+    const unknownId = '00000000-0000-4000-8000-000000000000';
+
+    const assigned = await call('PUT', '/mo-numbers/4520000000', ADMIN_KEY, { tenantId, match: 'prefix' });
+    expect(assigned.status).toBe(200);
+    expect(assigned.body).toEqual({ number: '4520000000', match: 'prefix', tenantId });
+    expect((await call('GET', '/mo-numbers', ADMIN_KEY)).body).toContainEqual(assigned.body);
+    const badNumber = await call('PUT', '/mo-numbers/45abc', ADMIN_KEY, { tenantId });
+    expect(badNumber.status).toBe(400);
+    expect(badNumber.body.fields).toEqual([{ field: 'number', reason: expect.any(String) }]);
+    const badTenant = await call('PUT', '/mo-numbers/4530000000', ADMIN_KEY, { tenantId: 'x', match: 'all' });
+    expect(badTenant.status).toBe(400);
+    expect((badTenant.body.fields as { field: string }[]).map((problem) => problem.field).sort()).toEqual([
+      'match',
+      'tenantId',
+    ]);
+    expect((await call('PUT', '/mo-numbers/4530000000', ADMIN_KEY, { tenantId: unknownId })).status).toBe(
+      404,
+    );
+    expect((await call('DELETE', '/mo-numbers/4520000000', ADMIN_KEY)).status).toBe(204);
+    expect((await call('DELETE', '/mo-numbers/4520000000', ADMIN_KEY)).status).toBe(404);
+
+    const providers = await call('GET', '/providers', ADMIN_KEY);
+    expect((providers.body as { id: string }[]).map((provider) => provider.id)).toEqual(
+      expect.arrayContaining(['prov-a', 'prov-b']),
+    );
+    expect((await call('PUT', '/providers/prov-b', ADMIN_KEY, { name: 'B renamed' })).status).toBe(200);
+    expect((await call('GET', '/providers/prov-b', ADMIN_KEY)).body).toMatchObject({
+      id: 'prov-b',
+      name: 'B renamed',
+      enabled: true,
+      health: 'up',
+    });
+    expect((await call('PUT', '/providers/prov-b', ADMIN_KEY, { name: '' })).body.fields[0].field).toBe(
+      'name',
+    );
+    expect((await call('GET', '/providers/nope', ADMIN_KEY)).status).toBe(404);
+    expect((await call('POST', '/providers/nope/disable', ADMIN_KEY)).status).toBe(404);
+
+    const plan = await call('POST', '/route-plans', ADMIN_KEY, {
+      prefix: '4530',
+      strategy: 'priority',
+      providers: ['prov-b', 'prov-a'],
+    });
+    expect(plan.status).toBe(201);
+    const planId = plan.body.id as string;
+    expect((await call('GET', '/route-plans', ADMIN_KEY)).body).toContainEqual(plan.body);
+    const replaced = await call('PUT', `/route-plans/${planId}`, ADMIN_KEY, {
+      prefix: '4530',
+      strategy: 'priority',
+      providers: ['prov-a'],
+      enabled: false,
+    });
+    expect(replaced.body).toMatchObject({ id: planId, providers: ['prov-a'], enabled: false });
+    expect((await call('GET', `/route-plans/${planId}`, ADMIN_KEY)).body).toEqual(replaced.body);
+    expect((await call('DELETE', `/route-plans/${planId}`, ADMIN_KEY)).status).toBe(204);
+    expect((await call('GET', `/route-plans/${planId}`, ADMIN_KEY)).status).toBe(404);
+    expect((await call('DELETE', `/route-plans/${planId}`, ADMIN_KEY)).status).toBe(404);
+    expect((await call('GET', '/route-plans/not-a-uuid', ADMIN_KEY)).status).toBe(400);
+
+    const key = await call('POST', '/api-keys', ADMIN_KEY, { name: 'temporary', role: 'readonly' });
+    expect(key.status).toBe(201);
+    expect((await call('GET', '/tenants', key.body.key as string)).status).toBe(200);
+    const keys = await call('GET', '/api-keys', ADMIN_KEY);
+    expect(keys.body).toContainEqual(
+      expect.objectContaining({ id: key.body.id, name: 'temporary', role: 'readonly', revokedAt: null }),
+    );
+    expect(keys.text).not.toContain(key.body.key as string);
+    expect((await call('POST', `/api-keys/${key.body.id}/revoke`, ADMIN_KEY)).status).toBe(201);
+    expect((await call('GET', '/tenants', key.body.key as string)).status).toBe(401);
+    expect((await call('POST', `/api-keys/${key.body.id}/revoke`, ADMIN_KEY)).status).toBe(404);
+  });
+
   it('writes every change to the audit log with the key and without secrets', async () => {
     const before = await db.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM audit_log');
     await call('POST', '/tenants', ADMIN_KEY, { name: 'audited', currency: 'EUR' });

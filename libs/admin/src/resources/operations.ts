@@ -15,8 +15,9 @@ import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse } from '@ne
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { reconcile } from '@app/billing';
-import { MoNumberEntity, PROVIDER_HEALTH, ProviderEntity } from '@app/database';
+import { MoNumberEntity, PROVIDER_HEALTH, ProviderEntity, TenantEntity } from '@app/database';
 import { AdminController } from '../http/admin-controller.decorator';
+import { InvalidInputException } from '../http/validation';
 import { UUID_PATTERN } from './common.dto';
 import { RoutingChanges } from './routing-changes';
 
@@ -95,6 +96,9 @@ export class ReconciliationView {
   @ApiProperty() truncated!: boolean;
 }
 
+/** mo_numbers.number: digits only (its check constraint). */
+const MO_NUMBER = /^[0-9]{1,20}$/;
+
 /** JSON has no bigint: money and counters go out as decimal strings. */
 function jsonSafe(value: unknown): unknown {
   return JSON.parse(
@@ -140,7 +144,16 @@ export class OperationsService {
     return rows.map((row) => ({ number: row.number, match: row.match, tenantId: row.tenant_id }));
   }
 
+  /** 400 for a number that is not 1-20 digits, 404 for an unknown tenant. */
   async assignMoNumber(number: string, body: MoNumberDto): Promise<MoNumberView> {
+    if (!MO_NUMBER.test(number)) {
+      throw new InvalidInputException([
+        { field: 'number', reason: 'must be 1 to 20 digits (E.164 without +)' },
+      ]);
+    }
+    if (!(await this.dataSource.getRepository(TenantEntity).existsBy({ id: body.tenantId }))) {
+      throw new NotFoundException(`tenant ${body.tenantId} not found`);
+    }
     const row = { number, match: body.match ?? 'exact', tenant_id: body.tenantId };
     await this.dataSource.getRepository(MoNumberEntity).upsert(row, ['number']);
     return { number, match: row.match, tenantId: row.tenant_id };
