@@ -423,7 +423,13 @@ export class ConnectorRuntime {
       if (session === undefined) return this.reroute('no bound session', attempts);
       await this.throttle();
       attempts++;
-      const parts = await Promise.all(shaped.pdus.map((pdu) => this.submitPart(input, session, pdu)));
+      // Every part's attempt is recorded before any submit_sm is written; the session is chosen only then, so that
+      // the sends waiting for their rows spread over the windows as they are when the PDUs go out.
+      const rows = await Promise.all(shaped.pdus.map(() => this.attemptRows.add(input.message.id)));
+      const target = this.pickSession() ?? session;
+      const parts = await Promise.all(
+        shaped.pdus.map((pdu, index) => this.submitPart(input, target, pdu, rows[index].id)),
+      );
       const lost = parts.filter((part) => part.kind === 'lost');
       if (lost.length > 0) {
         this.counters.indeterminate += lost.length;
@@ -515,13 +521,17 @@ export class ConnectorRuntime {
     });
   }
 
-  private async submitPart(input: SendMessage, session: SmppSession, pdu: SubmitSm): Promise<PartResult> {
-    const attempt = await this.attemptRows.add(input.message.id);
+  private async submitPart(
+    input: SendMessage,
+    session: SmppSession,
+    pdu: SubmitSm,
+    attemptId: string,
+  ): Promise<PartResult> {
     this.counters.submitted++;
     // In flight until the answer is stored: a receipt arriving before then is early, not unknown.
     this.inflightSubmits++;
     try {
-      return await this.exchange(input, session, pdu, attempt.id);
+      return await this.exchange(input, session, pdu, attemptId);
     } finally {
       this.inflightSubmits--;
     }
