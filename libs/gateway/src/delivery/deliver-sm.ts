@@ -115,6 +115,8 @@ export interface ReceiptOutcome {
   /** TLV network_error_code value: network type (1 octet) and error code (2 octets), SMPP 3.4 §5.3.2.31. */
   readonly networkErrorCode?: Buffer | null;
   readonly doneAt: Date;
+  /** Appendix B `sub:` and `dlvrd:`: parts submitted and delivered (an aggregated receipt); default 1 and 1 or 0. */
+  readonly parts?: { readonly submitted: number; readonly delivered: number };
 }
 
 /**
@@ -145,6 +147,9 @@ export function buildReceipt(message: ReceiptSource, outcome: ReceiptOutcome): D
     const text = formatDeliveryReceipt({
       id: message.id,
       stat: rule.messageState,
+      ...(outcome.parts !== undefined
+        ? { sub: outcome.parts.submitted, dlvrd: outcome.parts.delivered }
+        : {}),
       submitDate: message.submitted_at,
       doneDate: outcome.doneAt,
       err: outcome.err,

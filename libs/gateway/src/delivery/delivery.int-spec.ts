@@ -4,29 +4,20 @@ import { Registry } from 'prom-client';
 import type { DlrState } from './deliver-sm';
 import { DeliveryService, type DeliveryOptions } from './delivery.service';
 import {
+  DELIVERY_TEST_OPTIONS,
   insertMessage,
   insertTenant,
   newMessageId,
   TenantClient,
   TenantSmsc,
+  useCleanups,
   type ReceivedDeliverSm,
 } from './testing/delivery-harness';
 
 const db = useTestDatabase({ poolSize: 10 });
 
-const cleanups: Array<() => unknown> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
-
-const TEST_OPTIONS: DeliveryOptions = {
-  retentionMs: 3_600_000,
-  retryMinMs: 20,
-  retryMaxMs: 100,
-  windowPerSession: 2,
-  leaseMs: 5_000,
-  pollMs: 50,
-};
+const cleanups = useCleanups();
+const TEST_OPTIONS = DELIVERY_TEST_OPTIONS;
 
 function startService(options: Partial<DeliveryOptions> = {}): DeliveryService {
   const service = new DeliveryService(db.dataSource, {

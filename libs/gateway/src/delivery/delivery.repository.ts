@@ -1,4 +1,4 @@
-import type { StoredDeliverSm, TenantDeliveryKind } from '@app/database';
+import type { MultipartReceiptMode, StoredDeliverSm, TenantDeliveryKind } from '@app/database';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ReceiptSource } from './deliver-sm';
 import { TENANT_DELIVERY_CHANNEL } from './delivery-notifications';
@@ -25,7 +25,24 @@ export interface NewDelivery {
 export interface ReceiptMessage extends ReceiptSource {
   readonly tenant_id: string;
   readonly registered_delivery: number;
+  readonly group_id: string;
+  readonly part_no: number;
+  readonly part_total: number;
+  /** The tenant's `multipart_receipts` for a part of a long message (part_total > 1); null for a single part. */
+  readonly multipart_receipts: MultipartReceiptMode | null;
 }
+
+/** A stored part of a long message, with its outcome so far (for the aggregated receipt). */
+export interface GroupPart extends ReceiptMessage {
+  readonly status: string;
+  readonly final: boolean;
+  readonly error_code: string | null;
+  readonly network_error_code: Buffer | null;
+  readonly done_at: Date | null;
+}
+
+/** Namespace (first key) of the transaction advisory locks that serialise the completion of a long message. */
+const GROUP_LOCK_NAMESPACE = 0x6d707274; // 'mprt'
 
 export interface MessageOutcomeUpdate {
   readonly messageId: string;
@@ -106,9 +123,12 @@ export class DeliveryRepository {
           WHERE m."id" = v."id" AND NOT m."final"
          RETURNING m."id", m."tenant_id", m."registered_delivery", m."source_addr", m."source_addr_ton",
                    m."source_addr_npi", m."destination_addr", m."dest_addr_ton", m."dest_addr_npi", m."dlr_text",
-                   m."user_message_reference", m."submitted_at"
+                   m."user_message_reference", m."submitted_at", m."group_id", m."part_no", m."part_total"
        )
        SELECT v."id" AS "requested_id", u.*,
+              CASE WHEN u."part_total" > 1
+                   THEN (SELECT t."multipart_receipts" FROM "tenants" t WHERE t."id" = u."tenant_id") END
+                AS "multipart_receipts",
               u."id" IS NOT NULL OR EXISTS (SELECT 1 FROM "messages" x WHERE x."id" = v."id") AS "known"
          FROM "v" LEFT JOIN "updated" u ON u."id" = v."id"`,
       [
@@ -128,6 +148,37 @@ export class DeliveryRepository {
       const { requested_id: _requested, known: _known, ...message } = row;
       return message;
     });
+  }
+
+  /**
+   * Takes a transaction advisory lock per long message (group_id), in one fixed order so that two transactions
+   * locking several groups cannot deadlock on them. Held until the caller's transaction ends: a transaction that
+   * finalised a part and then reads the group (`groupParts`, a later statement) sees every part finalised by any
+   * transaction that held the lock before it, so exactly one of them sees the group complete. Must be called inside
+   * a READ COMMITTED transaction (the default).
+   */
+  async lockGroups(groupIds: readonly string[], tx: Queryable): Promise<void> {
+    if (groupIds.length === 0) return;
+    await tx.query(
+      `SELECT pg_advisory_xact_lock($1::integer, s."key")
+         FROM (SELECT DISTINCT hashtext(g) AS "key" FROM unnest($2::text[]) AS g ORDER BY 1) s`,
+      [GROUP_LOCK_NAMESPACE, groupIds],
+    );
+  }
+
+  /** Every stored part of these long messages, by group and part number. */
+  async groupParts(groupIds: readonly string[], tx: Queryable): Promise<GroupPart[]> {
+    if (groupIds.length === 0) return [];
+    return tx.query<GroupPart[]>(
+      `SELECT m."id", m."tenant_id", m."registered_delivery", m."source_addr", m."source_addr_ton",
+              m."source_addr_npi", m."destination_addr", m."dest_addr_ton", m."dest_addr_npi", m."dlr_text",
+              m."user_message_reference", m."submitted_at", m."group_id", m."part_no", m."part_total",
+              t."multipart_receipts", m."status", m."final", m."error_code", m."network_error_code", m."done_at"
+         FROM "messages" m JOIN "tenants" t ON t."id" = m."tenant_id"
+        WHERE m."group_id" = ANY($1::text[]) AND m."part_total" > 1
+        ORDER BY m."group_id", m."part_no", m."submitted_at", m."id"`,
+      [groupIds],
+    );
   }
 
   /** Queues a delivery; returns its id, or undefined when the message already has its final DLR queued. */

@@ -18,7 +18,13 @@ import {
 } from './deliver-sm';
 import { DeliveryNotificationListener } from './delivery-notifications';
 import { DeliveryConfigError, UnknownMessageError } from './delivery.errors';
-import { DeliveryRepository, type MessageOutcomeUpdate, type NewDelivery } from './delivery.repository';
+import {
+  DeliveryRepository,
+  type GroupPart,
+  type MessageOutcomeUpdate,
+  type NewDelivery,
+} from './delivery.repository';
+import { aggregateGroup } from './multipart-receipt';
 import { TenantDeliveryLoop } from './tenant-delivery-loop';
 
 export interface DeliveryOptions {
@@ -233,9 +239,14 @@ export class DeliveryService {
 
   /**
    * `recordDlr` for many outcomes, as if recorded one by one in input order, in a constant number of statements
-   * (one message update, one receipt insert) and one transaction (the caller's `tx` when given). Results are in
-   * input order. Throws UnknownMessageError or InvalidDeliveryError for the first event that has one, and then
-   * records none of them (the caller's transaction must be rolled back).
+   * (one message update, one receipt insert, and when a part of a long message of a tenant with aggregated receipts
+   * became final, one group lock and one group read) and one transaction (the caller's `tx` when given, READ
+   * COMMITTED). Results are in input order. Throws UnknownMessageError or InvalidDeliveryError for the first event
+   * that has one, and then records none of them (the caller's transaction must be rolled back).
+   *
+   * Long messages (part_total > 1) of a tenant with `multipart_receipts = 'aggregated'` get no receipt per part:
+   * the transaction that finalises the last open part queues one receipt for the message (see aggregateGroup), and
+   * its result carries that receipt's deliveryId.
    */
   async recordDlrBatch(events: readonly DlrEvent[], tx?: EntityManager): Promise<RecordDlrResult[]> {
     // Before any write, so that a bad event fails without touching a message.
@@ -249,13 +260,23 @@ export class DeliveryService {
       );
       const results: RecordDlrResult[] = events.map(() => ({ updated: false }));
       const receipts: Array<{ index: number; delivery: NewDelivery }> = [];
+      // Long messages of tenants with aggregated receipts that had a part finalised here: group id → the index of
+      // the last event that finalised one of its parts (the one whose result carries the aggregated receipt).
+      const finalisedGroups = new Map<string, number>();
       folded.forEach((outcome, position) => {
         const message = messages[position];
         if (message === null) throw new UnknownMessageError(outcome.update.messageId);
         if (message === undefined) return;
+        const aggregated = message.part_total > 1 && message.multipart_receipts === 'aggregated';
+        if (aggregated && outcome.update.final) {
+          const last = outcome.applied[outcome.applied.length - 1];
+          finalisedGroups.set(message.group_id, Math.max(finalisedGroups.get(message.group_id) ?? -1, last));
+        }
         for (const index of outcome.applied) {
           const event = events[index];
           results[index] = { updated: true };
+          // Aggregated: no receipt per part, intermediate or final; the group's one receipt comes below.
+          if (aggregated) continue;
           if (!receiptRequested(message.registered_delivery, event.state)) continue;
           const delivery: NewDelivery = {
             tenantId: message.tenant_id,
@@ -268,6 +289,7 @@ export class DeliveryService {
           receipts.push({ index, delivery });
         }
       });
+      receipts.push(...(await this.aggregatedReceipts(finalisedGroups, manager)));
       // Queued in the order the outcomes came in, which is the order the tenant receives them.
       receipts.sort((a, b) => a.index - b.index);
       const deliveryIds = await this.repository.enqueueMany(
@@ -287,6 +309,45 @@ export class DeliveryService {
       tx === undefined ? await this.repository.transaction(write) : await write(tx);
     for (const tenantId of tenants) this.wake(tenantId);
     return results;
+  }
+
+  /**
+   * The aggregated receipts of the long messages in `groups` whose every stored part is now final. The groups are
+   * locked first (see DeliveryRepository.lockGroups), so when the last parts of one message are finalised by
+   * concurrent transactions, in this process or another, exactly one of them sees the message complete; the unique
+   * final receipt per message id (the reporting part's) keeps a repeated completion from queueing a second one.
+   */
+  private async aggregatedReceipts(
+    groups: ReadonlyMap<string, number>,
+    manager: EntityManager,
+  ): Promise<Array<{ index: number; delivery: NewDelivery }>> {
+    if (groups.size === 0) return [];
+    const groupIds = [...groups.keys()];
+    await this.repository.lockGroups(groupIds, manager);
+    const partsByGroup = new Map<string, GroupPart[]>();
+    for (const part of await this.repository.groupParts(groupIds, manager)) {
+      const parts = partsByGroup.get(part.group_id);
+      if (parts === undefined) partsByGroup.set(part.group_id, [part]);
+      else parts.push(part);
+    }
+    const receipts: Array<{ index: number; delivery: NewDelivery }> = [];
+    for (const [groupId, index] of groups) {
+      const receipt = aggregateGroup(partsByGroup.get(groupId) ?? []);
+      if (receipt === undefined) continue;
+      if (!receiptRequested(receipt.source.registered_delivery, receipt.outcome.state)) continue;
+      receipts.push({
+        index,
+        delivery: {
+          tenantId: receipt.source.tenant_id,
+          kind: 'dlr',
+          messageId: receipt.source.id,
+          final: true,
+          pdu: toStoredDeliverSm(buildReceipt(receipt.source, receipt.outcome)),
+          retentionMs: this.options.retentionMs,
+        },
+      });
+    }
+    return receipts;
   }
 
   /** Queues a mobile-originated message for the tenant. Throws InvalidDeliveryError for fields the codec refuses. */

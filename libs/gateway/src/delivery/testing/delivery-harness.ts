@@ -6,7 +6,26 @@ import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { CommandStatus, SmppSession } from '@app/smpp';
 import type { DataSource } from 'typeorm';
-import type { DeliveryService } from '../delivery.service';
+import type { DeliveryOptions, DeliveryService } from '../delivery.service';
+
+/** Short retry and poll intervals for tests: a receipt goes out within a few polls. */
+export const DELIVERY_TEST_OPTIONS: DeliveryOptions = {
+  retentionMs: 3_600_000,
+  retryMinMs: 20,
+  retryMaxMs: 100,
+  windowPerSession: 2,
+  leaseMs: 5_000,
+  pollMs: 50,
+};
+
+/** Cleanups registered during a test, run after it in reverse order. */
+export function useCleanups(): Array<() => unknown> {
+  const cleanups: Array<() => unknown> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+  return cleanups;
+}
 
 export class TenantSmsc {
   private readonly sockets = new Set<net.Socket>();
@@ -173,17 +192,22 @@ export interface TestMessage {
   registered_delivery?: number;
   user_message_reference?: number | null;
   dlr_text?: string;
+  /** A part of a long message: its group (default the message's own id), number and total (default 1 of 1). */
+  group_id?: string;
+  part_no?: number;
+  part_total?: number;
+  submitted_at?: Date;
 }
 
 /** A row in `messages` as the server's accept path writes it (only the columns a receipt reads vary). */
 export async function insertMessage(dataSource: DataSource, message: TestMessage): Promise<string> {
   await dataSource.query(
-    `INSERT INTO "messages" ("id", "tenant_id", "system_id", "group_id", "status", "source_addr", "source_addr_ton",
-       "source_addr_npi", "destination_addr", "dest_addr_ton", "dest_addr_npi", "esm_class", "protocol_id",
-       "priority_flag", "registered_delivery", "data_coding", "short_message", "user_message_reference", "dlr_text",
-       "segments", "submitted_at")
-     VALUES ($1, $2, 'sys', $1, 'sent', 'ACME', 5, 0, '4790000001', 1, 1, 0, 0, 0, $3, 0, $4, $5, $6, 1,
-       '2025-04-23T16:34:10Z')`,
+    `INSERT INTO "messages" ("id", "tenant_id", "system_id", "group_id", "part_no", "part_total", "status",
+       "source_addr", "source_addr_ton", "source_addr_npi", "destination_addr", "dest_addr_ton", "dest_addr_npi",
+       "esm_class", "protocol_id", "priority_flag", "registered_delivery", "data_coding", "short_message",
+       "user_message_reference", "dlr_text", "segments", "submitted_at")
+     VALUES ($1, $2, 'sys', $7, $8, $9, 'sent', 'ACME', 5, 0, '4790000001', 1, 1, 0, 0, 0, $3, 0, $4, $5, $6, 1,
+       $10)`,
     [
       message.id,
       message.tenant_id,
@@ -191,6 +215,10 @@ export async function insertMessage(dataSource: DataSource, message: TestMessage
       Buffer.from(message.dlr_text ?? 'hello'),
       message.user_message_reference ?? null,
       message.dlr_text ?? 'hello',
+      message.group_id ?? message.id,
+      message.part_no ?? 1,
+      message.part_total ?? 1,
+      message.submitted_at ?? new Date('2025-04-23T16:34:10Z'),
     ],
   );
   return message.id;
