@@ -20,7 +20,7 @@ describe('applyBootstrapConfig against Postgres', () => {
     const q = (sql: string) => db.dataSource.query<unknown[]>(sql);
     return {
       providers: await q('SELECT id, name, enabled FROM providers ORDER BY id'),
-      tenants: await q('SELECT id, name FROM tenants ORDER BY name'),
+      tenants: await q('SELECT id, name, multipart_receipts FROM tenants ORDER BY name'),
       credentials: await q(
         'SELECT system_id, tenant_id, password_hash FROM tenant_credentials ORDER BY system_id',
       ),
@@ -70,5 +70,29 @@ describe('applyBootstrapConfig against Postgres', () => {
       'rate deck of infobip version 2 (2 rows)',
       "route plan '44' rank 0 updated",
     ]);
+  });
+
+  it('sets multipart receipts only when the file names them, and only when they differ', async () => {
+    const acme = () =>
+      db.dataSource.query<{ multipart_receipts: string }[]>(
+        `SELECT multipart_receipts FROM tenants WHERE name = 'acme'`,
+      );
+    const apply = (text: string) =>
+      applyBootstrapConfig(db.dataSource, parseBootstrapConfig(text, EXAMPLE, join(EXAMPLE, '..')));
+    const example = readFileSync(EXAMPLE, 'utf8');
+    await apply(example);
+
+    const aggregated = await apply(
+      example.replace('multipartReceipts: per_part', 'multipartReceipts: aggregated'),
+    );
+    expect(aggregated.changes).toEqual(['multipart receipts of acme: aggregated']);
+    expect(await acme()).toEqual([{ multipart_receipts: 'aggregated' }]);
+
+    const absent = await apply(example.replace('multipartReceipts: per_part', ''));
+    expect(absent.changes).toEqual([]);
+    expect(await acme()).toEqual([{ multipart_receipts: 'aggregated' }]);
+
+    const perPart = await apply(example);
+    expect(perPart.changes).toEqual(['multipart receipts of acme: per_part']);
   });
 });

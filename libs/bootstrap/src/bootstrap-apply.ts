@@ -114,6 +114,14 @@ export async function applyBootstrapConfig(
       changes.push(`tenant ${tenant.name} created`);
     }
     const tenantId = found.id;
+    if (tenant.multipartReceipts !== undefined) {
+      const updated = await dataSource.query<[unknown[], number]>(
+        `UPDATE tenants SET multipart_receipts = $2, updated_at = now()
+          WHERE id = $1 AND multipart_receipts <> $2`,
+        [tenantId, tenant.multipartReceipts],
+      );
+      if (updated[1] > 0) changes.push(`multipart receipts of ${tenant.name}: ${tenant.multipartReceipts}`);
+    }
     tenantIds.set(tenant.name, tenantId);
     await dataSource.transaction(async (tx) => {
       let account = await ledger.findAccountByTenant(tx, tenantId);

@@ -25,6 +25,7 @@ describe('parseBootstrapConfig', () => {
       credentials: [{ systemId: 'acme01', password: 'acmepass', tpsLimit: 50 }],
       pricePlan: { rows: [{ prefix: '44', micros: 40_000n }] },
       moNumbers: ['447700900123'],
+      multipartReceipts: 'per_part',
     });
     expect(config.providers[0].rateDeck).toEqual({
       rows: [
@@ -54,6 +55,7 @@ tenants:
     currency: EUR
     credentials:
       - systemId: c1
+    multipartReceipts: both
     routePlans:
       - { strategy: priority, providers: [nobody] }
     colour: blue
@@ -65,12 +67,13 @@ tenants:
         'providers[1].sessions: must be an integer from 1 to 64',
         'tenants[1].openingBalance: must be a decimal amount (too_many_decimals)',
         'tenants[2].credentials[0].password: required',
-        'tenants[2].colour: unknown key (expected one of name, currency, openingBalance, creditLimit, credentials, pricePlan, routePlans, moNumbers)',
+        'tenants[2].colour: unknown key (expected one of name, currency, openingBalance, creditLimit, credentials, pricePlan, routePlans, moNumbers, multipartReceipts)',
         'tenants[1].credentials[0].systemId: duplicate system_id a1 (first at tenants[0].credentials[0].systemId)',
         'tenants[2].routePlans[0]: unknown provider nobody',
+        'tenants[2].multipartReceipts: must be per_part or aggregated',
       ]),
     );
-    expect(issues).toHaveLength(8);
+    expect(issues).toHaveLength(9);
   });
 
   it('rejects route plans the router would refuse, and tariffs with both or neither source', () => {

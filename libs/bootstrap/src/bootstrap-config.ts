@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { MULTIPART_RECEIPT_MODES, type MultipartReceiptMode } from '@app/database';
 import { parseDecimalMicros, parseRoutePlan, RoutePlanValidationError } from '@app/routing';
 import { LineCounter, parseDocument } from 'yaml';
 
@@ -41,6 +42,8 @@ export interface BootstrapTenant {
   readonly pricePlan?: TariffSource;
   readonly routePlans: readonly BootstrapRoutePlan[];
   readonly moNumbers: readonly string[];
+  /** tenants.multipart_receipts; absent: left as it is (per_part for a new tenant). */
+  readonly multipartReceipts?: MultipartReceiptMode;
 }
 
 export interface BootstrapProvider {
@@ -197,6 +200,7 @@ function join(path: string, key: string): string {
 }
 
 const NAME = /^[\x21-\x7e][\x20-\x7e]{0,99}$/;
+const MULTIPART_RECEIPTS = new RegExp(`^(${MULTIPART_RECEIPT_MODES.join('|')})$`);
 const SYSTEM_ID = /^[\x21-\x7e]{1,15}$/;
 const PASSWORD = /^[\x20-\x7e]{1,8}$/;
 const PROVIDER_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
@@ -289,9 +293,17 @@ function readTenant(reader: Reader, value: unknown, path: string): BootstrapTena
     'pricePlan',
     'routePlans',
     'moNumbers',
+    'multipartReceipts',
   ]);
   if (node === undefined) return undefined;
   const name = reader.text(node, 'name', path, NAME, 'printable ASCII, 1 to 100 characters');
+  const multipartReceipts = reader.optionalText(
+    node,
+    'multipartReceipts',
+    path,
+    MULTIPART_RECEIPTS,
+    MULTIPART_RECEIPT_MODES.join(' or '),
+  ) as MultipartReceiptMode | undefined;
   const currency = reader.text(node, 'currency', path, CURRENCY, 'three capital letters (ISO 4217)');
   const credentials = reader.list(node, 'credentials', path, (item, credentialPath) => {
     const credential = reader.object(item, credentialPath, [
@@ -358,6 +370,7 @@ function readTenant(reader: Reader, value: unknown, path: string): BootstrapTena
       readRoutePlan(reader, item, planPath),
     ),
     moNumbers: reader.strings(node, 'moNumbers', path, NUMBER, '1 to 20 digits') ?? [],
+    ...(multipartReceipts === undefined ? {} : { multipartReceipts }),
   };
   return name === undefined || currency === undefined ? undefined : (tenant as BootstrapTenant);
 }
