@@ -1,18 +1,21 @@
 // `npm run tenant:create -- --name acme --system-id acme --password s3cret --balance 100.00 --currency EUR`
 // Creates a tenant, its SMPP credential (scrypt hash; the password is never stored or printed when given) and its
 // billing account with an opening balance, in one transaction, on DATABASE_URL or the embedded server. Without
-// --password a random 8-character password is generated and printed once. Exit code 0: created; 1: refused.
+// --password a random 8-character password is generated and printed once. --multipart-receipts aggregated gives the
+// tenant one receipt per long message instead of one per part (set right after the creation transaction). Exit code
+// 0: created; 1: refused.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { runDatabaseScript } from '@app/database';
 import { CredentialService } from '@app/gateway';
 import { parseDecimalMicros } from '@app/routing';
-import { BIND_TYPES, type BindType } from '@app/database';
+import { BIND_TYPES, MULTIPART_RECEIPT_MODES, type BindType, type MultipartReceiptMode } from '@app/database';
 
 const USAGE = `usage: npm run tenant:create -- --name NAME --system-id ID [--password PW] --balance 100.00 --currency EUR
   [--allow-long-password] [--allowed-ip CIDR]... [--max-binds N] [--bind-types transmitter,receiver,transceiver]
-  [--tps N] [--allowed-source PATTERN]... [--allowed-prefix DIGITS]... [--credit-limit 0.00]`;
+  [--tps N] [--allowed-source PATTERN]... [--allowed-prefix DIGITS]... [--credit-limit 0.00]
+  [--multipart-receipts per_part|aggregated]`;
 
 function fail(message: string): never {
   console.error(`tenant:create: ${message}\n${USAGE}`);
@@ -59,6 +62,7 @@ try {
       tps: { type: 'string' },
       'allowed-source': { type: 'string', multiple: true },
       'allowed-prefix': { type: 'string', multiple: true },
+      'multipart-receipts': { type: 'string' },
     },
     strict: true,
   }).values;
@@ -74,6 +78,13 @@ const generated = args.password === undefined ? password : undefined;
 const maxBinds = positive('max-binds', args['max-binds']);
 const tpsLimit = positive('tps', args.tps);
 const allowedBindTypes = bindTypes(args['bind-types']);
+const multipartReceipts = args['multipart-receipts'];
+if (
+  multipartReceipts !== undefined &&
+  !(MULTIPART_RECEIPT_MODES as readonly string[]).includes(multipartReceipts)
+) {
+  fail(`--multipart-receipts must be ${MULTIPART_RECEIPT_MODES.join(' or ')}, got '${multipartReceipts}'`);
+}
 
 runDatabaseScript('tenant:create', async ({ dataSource }) => {
   const created = await new CredentialService(dataSource).createTenant({
@@ -93,6 +104,12 @@ runDatabaseScript('tenant:create', async ({ dataSource }) => {
       ...(allowedBindTypes === undefined ? {} : { allowedBindTypes }),
     },
   });
+  if (multipartReceipts !== undefined) {
+    await dataSource.query(`UPDATE tenants SET multipart_receipts = $2 WHERE id = $1`, [
+      created.tenantId,
+      multipartReceipts as MultipartReceiptMode,
+    ]);
+  }
   console.log(
     `created tenant '${name}' (${created.tenantId}), system_id '${systemId}', account ${created.account.id} ` +
       `balance ${args.balance ?? '0'} ${created.account.currency}`,
