@@ -3,11 +3,21 @@ import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse } from '@ne
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { LedgerRepository } from '@app/billing';
-import { TENANT_STATUSES, TenantEntity, type TenantStatus } from '@app/database';
+import {
+  MULTIPART_RECEIPT_MODES,
+  TENANT_STATUSES,
+  TenantEntity,
+  type MultipartReceiptMode,
+  type TenantStatus,
+} from '@app/database';
 import { TenantScoped } from '../auth/api-key.guard';
 import { AdminController } from '../http/admin-controller.decorator';
 import { MONEY_PATTERN, moneyToMicros } from '../money';
 import { MONEY_MESSAGE, PageQuery } from './common.dto';
+
+const MULTIPART_RECEIPTS_DESCRIPTION =
+  'Receipts of a long message (UDH or SAR parts): per_part, one per part (default), or aggregated, one for the ' +
+  'whole message as part 1 once its last part is final';
 
 export class CreateTenantDto {
   @ApiProperty({ example: 'acme' })
@@ -29,6 +39,17 @@ export class CreateTenantDto {
   @IsOptional()
   @Matches(MONEY_PATTERN, { message: MONEY_MESSAGE })
   lowBalanceThreshold?: string;
+
+  @ApiPropertyOptional({ enum: MULTIPART_RECEIPT_MODES, description: MULTIPART_RECEIPTS_DESCRIPTION })
+  @IsOptional()
+  @IsIn(MULTIPART_RECEIPT_MODES)
+  multipartReceipts?: MultipartReceiptMode;
+}
+
+export class TenantMultipartReceiptsDto {
+  @ApiProperty({ enum: MULTIPART_RECEIPT_MODES, description: MULTIPART_RECEIPTS_DESCRIPTION })
+  @IsIn(MULTIPART_RECEIPT_MODES)
+  multipartReceipts!: MultipartReceiptMode;
 }
 
 export class TenantStatusDto {
@@ -41,11 +62,18 @@ export class TenantView {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: TENANT_STATUSES }) status!: TenantStatus;
+  @ApiProperty({ enum: MULTIPART_RECEIPT_MODES }) multipartReceipts!: MultipartReceiptMode;
   @ApiProperty() createdAt!: string;
 }
 
 function tenantView(row: TenantEntity): TenantView {
-  return { id: row.id, name: row.name, status: row.status, createdAt: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    multipartReceipts: row.multipart_receipts,
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
 @Injectable()
@@ -61,7 +89,10 @@ export class TenantService {
     const threshold =
       request.lowBalanceThreshold === undefined ? 0n : moneyToMicros(request.lowBalanceThreshold);
     return this.dataSource.transaction(async (tx) => {
-      const tenant = await tx.getRepository(TenantEntity).save({ name: request.name });
+      const tenant = await tx.getRepository(TenantEntity).save({
+        name: request.name,
+        multipart_receipts: request.multipartReceipts ?? 'per_part',
+      });
       await this.ledger.openAccount(tx, {
         tenantId: tenant.id,
         currency: request.currency,
@@ -89,6 +120,14 @@ export class TenantService {
 
   async setStatus(id: string, status: TenantStatus): Promise<TenantView> {
     const result = await this.dataSource.getRepository(TenantEntity).update({ id }, { status });
+    if (result.affected !== 1) throw new NotFoundException(`tenant ${id} not found`);
+    return this.get(id);
+  }
+
+  async setMultipartReceipts(id: string, mode: MultipartReceiptMode): Promise<TenantView> {
+    const result = await this.dataSource
+      .getRepository(TenantEntity)
+      .update({ id }, { multipart_receipts: mode });
     if (result.affected !== 1) throw new NotFoundException(`tenant ${id} not found`);
     return this.get(id);
   }
@@ -130,5 +169,19 @@ export class TenantsController {
     @Body() body: TenantStatusDto,
   ): Promise<TenantView> {
     return this.tenants.setStatus(tenantId, body.status);
+  }
+
+  @Post(':tenantId/multipart-receipts')
+  @ApiOperation({
+    summary:
+      'Per-part receipts or one aggregated receipt for long messages (applies to outcomes recorded after it)',
+  })
+  @ApiResponse({ status: 201, type: TenantView })
+  @ApiResponse({ status: 404, description: 'No such tenant' })
+  setMultipartReceipts(
+    @Param('tenantId', ParseUUIDPipe) tenantId: string,
+    @Body() body: TenantMultipartReceiptsDto,
+  ): Promise<TenantView> {
+    return this.tenants.setMultipartReceipts(tenantId, body.multipartReceipts);
   }
 }
