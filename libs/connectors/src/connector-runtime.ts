@@ -15,6 +15,7 @@ import {
   type InboundDlr,
   type InboundMo,
   type ProviderProfile,
+  type StatusClassification,
 } from '@app/providers';
 import {
   CommandStatus,
@@ -144,8 +145,12 @@ type PartResult =
 /** An attempt unanswered this long after its submit_sm went out is marked `sent`; others get sent_at with the answer. */
 const SENT_MARK_AFTER_MS = 1_000;
 
-/** Batches of one kind of statement in progress at once (see MicroBatcher). */
-const GROUP_COMMIT = 1;
+/**
+ * Batches of one kind of statement in progress at once (see MicroBatcher): two, so that a batch is being filled
+ * while the other is written. Receipts are recorded one batch at a time, so that two receipts of one message are
+ * applied in the order they came.
+ */
+const GROUP_COMMIT = 2;
 
 const TRANSMITTING: ReadonlySet<BindType | undefined> = new Set(['transmitter', 'transceiver']);
 const SESSION_LOST_ERRORS = new Set(['SESSION_CLOSED', 'RESPONSE_TIMEOUT', 'SESSION_STATE']);
@@ -215,6 +220,7 @@ export class ConnectorRuntime {
     AcceptedAttempt
   >;
   private readonly accepted = new AcceptedAttempts();
+  private readonly classifications = new Map<number, StatusClassification>();
   private readonly parkedLookups: MicroBatcher<string, ParkedDlr[]>;
   private readonly acceptedLookups: MicroBatcher<string, AcceptedAttempt | undefined>;
   private readonly matchedReceipts: MicroBatcher<MatchedReceipt, undefined>;
@@ -250,10 +256,13 @@ export class ConnectorRuntime {
     this.acceptedRows = new MicroBatcher((items) => repository.acceptMany(items), batching);
     this.parkedLookups = new MicroBatcher((keys) => repository.unparkMany(keys), batching);
     this.acceptedLookups = new MicroBatcher((keys) => repository.findAcceptedMany(keys), batching);
-    this.matchedReceipts = new MicroBatcher(async (receipts) => {
-      await this.applyOutcomes(receipts);
-      return receipts.map(() => undefined);
-    }, batching);
+    this.matchedReceipts = new MicroBatcher(
+      async (receipts) => {
+        await this.applyOutcomes(receipts);
+        return receipts.map(() => undefined);
+      },
+      { concurrency: 1 },
+    );
     this.rate = new AdaptiveRate({ maxTps: options.tps }, this.clock);
     this.bucket = new TokenBucket(options.tps, Math.max(1, Math.ceil(options.tps / 10)), this.clock);
     this.logger = new Logger(`Connector:${this.providerId}`);
@@ -447,7 +456,7 @@ export class ConnectorRuntime {
       }
       const answered = parts.filter((part) => part.kind === 'answered');
       const worst = answered
-        .map((part) => ({ part, decision: classifySubmitResp(part.commandStatus, profile) }))
+        .map((part) => ({ part, decision: this.classify(part.commandStatus) }))
         .find(({ decision }) => decision.action !== 'OK');
       if (worst === undefined) {
         this.counters.accepted++;
@@ -572,7 +581,7 @@ export class ConnectorRuntime {
       clearTimeout(sentMark);
     }
     const status = response.command_status;
-    const classification = classifySubmitResp(status, this.options.profile);
+    const classification = this.classify(status);
     const at = new Date(this.clock());
     if (classification.action !== 'OK') {
       await this.repository.answer(attemptId, {
@@ -626,13 +635,43 @@ export class ConnectorRuntime {
     for (let wait = this.bucket.take(); wait > 0; wait = this.bucket.take()) await sleep(wait);
   }
 
+  /**
+   * The bound transmitting session with the most free window slots; among equals the next in round-robin order,
+   * else the first. Called once per submit: no arrays are built.
+   */
   private pickSession(): SmppSession | undefined {
-    const sessions = this.boundSessions.filter((session) => TRANSMITTING.has(session.bindType));
-    if (sessions.length === 0) return undefined;
-    this.roundRobin = (this.roundRobin + 1) % sessions.length;
-    let best = sessions[this.roundRobin];
-    for (const session of sessions) if (session.windowAvailable > best.windowAvailable) best = session;
-    return best;
+    let count = 0;
+    let most = Number.NEGATIVE_INFINITY;
+    for (const client of this.clients) {
+      const session = client.session;
+      if (session === undefined || !TRANSMITTING.has(session.bindType)) continue;
+      count++;
+      most = Math.max(most, session.windowAvailable);
+    }
+    if (count === 0) return undefined;
+    this.roundRobin = (this.roundRobin + 1) % count;
+    let first: SmppSession | undefined;
+    let index = 0;
+    for (const client of this.clients) {
+      const session = client.session;
+      if (session === undefined || !TRANSMITTING.has(session.bindType)) continue;
+      if (session.windowAvailable === most) {
+        if (index === this.roundRobin) return session;
+        first ??= session;
+      }
+      index++;
+    }
+    return first;
+  }
+
+  /** classifySubmitResp, once per command_status (a pure function of the status and the profile). */
+  private classify(commandStatus: number): StatusClassification {
+    let classification = this.classifications.get(commandStatus);
+    if (classification === undefined) {
+      classification = classifySubmitResp(commandStatus, this.options.profile);
+      this.classifications.set(commandStatus, classification);
+    }
+    return classification;
   }
 
   private async sessionForSubmit(): Promise<SmppSession | undefined> {
