@@ -23,7 +23,9 @@ export const FINAL_DLR_TIMEOUT_ERR = '000';
  * Gives every message that got no final state within `timeoutMs` the synthetic final state UNKNOWN: its receipt
  * to the tenant and its reservation settled (per `settle()`: a message the provider accepted is treated as
  * UNKNOWN from the provider, one never sent is refunded), in one transaction per message. recordDlr is monotone, so
- * a receipt arriving meanwhile wins and the sweep changes nothing for that message.
+ * a receipt arriving meanwhile wins and the sweep changes nothing for that message. A part of a long message of a
+ * tenant with aggregated receipts is swept like any message: when it is the group's last open part, recordDlr queues
+ * the group's one receipt (stat UNKNOWN unless a lower-numbered part failed otherwise).
  */
 export class FinalDlrSweeper {
   private readonly logger = new Logger('FinalDlrSweeper');
