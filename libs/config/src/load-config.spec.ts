@@ -31,6 +31,7 @@ const GATEWAY_DEFAULTS = {
   smppMaxUnboundPerIp: 20,
   smppLockoutFailures: 5,
   smppLockoutMs: 300_000,
+  smppBindLeaseMs: 30_000,
   smppGroupCommitWindowMs: 2,
   smppGroupCommitMaxBatch: 500,
   smppGroupCommitMaxWaiting: 20_000,

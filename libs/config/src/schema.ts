@@ -211,6 +211,12 @@ export const CONFIG_SCHEMA = {
     '300000',
     integer(1_000, 86_400_000),
   ),
+  smppBindLeaseMs: withDefault(
+    'SMPP_BIND_LEASE_MS',
+    'How long a tenant bind counts towards max_binds across server instances without its instance renewing it',
+    '30000',
+    integer(1_000, 3_600_000),
+  ),
   smppGroupCommitWindowMs: withDefault(
     'SMPP_GROUP_COMMIT_WINDOW_MS',
     'Submits arriving within this window share one database transaction',

@@ -8,6 +8,7 @@ import { TenantDeliveries1795320000000 } from './1795320000000-TenantDeliveries'
 import { BillingDeferredAccountKeys1795320060000 } from './1795320060000-BillingDeferredAccountKeys';
 import { Connectors1795320467593 } from './1795320467593-Connectors';
 import { AdminApi1795321000000 } from './1795321000000-AdminApi';
+import { ClusterBinds1795322000000 } from './1795322000000-ClusterBinds';
 import { MultipartReceipts1795323000000 } from './1795323000000-MultipartReceipts';
 
 export const MIGRATIONS = [
@@ -19,5 +20,6 @@ export const MIGRATIONS = [
   BillingDeferredAccountKeys1795320060000,
   Connectors1795320467593,
   AdminApi1795321000000,
+  ClusterBinds1795322000000,
   MultipartReceipts1795323000000,
 ];

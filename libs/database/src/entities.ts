@@ -21,6 +21,7 @@ import { NumberLookupEntity } from './entities/number-lookup.entity';
 import { ParkedDlrEntity } from './entities/parked-dlr.entity';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { AuditLogEntity } from './entities/audit-log.entity';
+import { BindFailureEntity, BindSessionEntity } from './entities/bind-session.entity';
 
 export const ENTITIES = [
   TenantEntity,
@@ -44,6 +45,8 @@ export const ENTITIES = [
   NumberLookupEntity,
   ApiKeyEntity,
   AuditLogEntity,
+  BindSessionEntity,
+  BindFailureEntity,
 ];
 
 export { ProviderEntity, TenantEntity };
@@ -72,3 +75,4 @@ export * from './entities/parked-dlr.entity';
 export { ApiKeyEntity, AuditLogEntity };
 export * from './entities/api-key.entity';
 export * from './entities/audit-log.entity';
+export { BindFailureEntity, BindSessionEntity };

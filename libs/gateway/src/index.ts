@@ -5,7 +5,7 @@ export {
   type BindRefusal,
   type BindVerdict,
 } from './auth/bind-authenticator';
-export { BindFailureLockout, type LockoutOptions } from './auth/bind-failure-lockout';
+export { ClusterBinds, type ClusterBindsOptions } from './auth/cluster-binds';
 export { InvalidCidrError, IpAllowList, validateCidrs } from './auth/ip-allow-list';
 export { DEFAULT_SCRYPT_PARAMS, hashPassword, verifyPassword, type PasswordHash } from './auth/password-hash';
 export { TenantPolicy } from './auth/tenant-policy';

@@ -1,4 +1,3 @@
-import { BindFailureLockout } from './bind-failure-lockout';
 import { InvalidCidrError, IpAllowList, validateCidrs } from './ip-allow-list';
 import { hashPassword, verifyPassword } from './password-hash';
 
@@ -17,35 +16,6 @@ describe('IpAllowList', () => {
 
   it.each(['10.0.0.0/33', 'not-an-ip', '10.0.0.0/8/1', '::1/129', '10.0.0.0/x'])('refuses %s', (cidr) => {
     expect(() => validateCidrs([cidr])).toThrow(InvalidCidrError);
-  });
-});
-
-describe('BindFailureLockout', () => {
-  it('locks an (IP, system_id) after maxFailures within the window and releases it after', () => {
-    let now = 0;
-    const lockout = new BindFailureLockout({ maxFailures: 3, windowMs: 1_000, now: () => now });
-    lockout.recordFailure('1.1.1.1', 'acme');
-    lockout.recordFailure('1.1.1.1', 'acme');
-    expect(lockout.isLocked('1.1.1.1', 'acme')).toBe(false);
-    lockout.recordFailure('1.1.1.1', 'acme');
-    expect(lockout.isLocked('1.1.1.1', 'acme')).toBe(true);
-    expect(lockout.isLocked('1.1.1.2', 'acme')).toBe(false);
-    expect(lockout.isLocked('1.1.1.1', 'other')).toBe(false);
-    now = 1_001;
-    expect(lockout.isLocked('1.1.1.1', 'acme')).toBe(false);
-  });
-
-  it('forgets failures after a success and keeps at most maxTracked pairs', () => {
-    const lockout = new BindFailureLockout({ maxFailures: 2, windowMs: 1_000, maxTracked: 2 });
-    lockout.recordFailure('ip', 'a');
-    lockout.recordSuccess('ip', 'a');
-    lockout.recordFailure('ip', 'a');
-    expect(lockout.isLocked('ip', 'a')).toBe(false);
-    lockout.recordFailure('ip', 'b');
-    lockout.recordFailure('ip', 'b');
-    lockout.recordFailure('ip', 'c');
-    lockout.recordFailure('ip', 'd');
-    expect(lockout.isLocked('ip', 'b')).toBe(false);
   });
 });
 

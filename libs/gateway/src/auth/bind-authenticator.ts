@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { TenantCredentialEntity } from '@app/database';
 import { CommandStatus, type BindRequest, type BindType } from '@app/smpp';
-import { BindFailureLockout } from './bind-failure-lockout';
+import { ClusterBinds } from './cluster-binds';
 import { IpAllowList } from './ip-allow-list';
 import { verifyAgainstDummy, verifyPassword } from './password-hash';
 import { TenantPolicy } from './tenant-policy';
@@ -25,33 +25,45 @@ export type BindVerdict =
 export interface BindAuthenticatorOptions {
   readonly lockoutFailures: number;
   readonly lockoutMs: number;
-  readonly now?: () => number;
+  /** How long a bind counts towards max_binds without its instance renewing it (see ClusterBinds). */
+  readonly bindLeaseMs: number;
+  readonly instanceId?: string;
 }
 
 /**
- * Decides binds against tenant_credentials. Concurrent binds are counted per credential in this process (each
- * server instance enforces max_binds on its own sessions; with N instances a credential may hold up to N times
- * max_binds).
+ * Decides binds against tenant_credentials. max_binds and the lockout of repeated failures are counted in Postgres
+ * (ClusterBinds), so they hold across every server instance sharing the database; this process also keeps its own
+ * count of the binds it holds per credential.
  */
 export class BindAuthenticator {
-  private readonly lockout: BindFailureLockout;
+  readonly cluster: ClusterBinds;
   private readonly bindsInUse = new Map<string, number>();
 
   constructor(
     private readonly dataSource: DataSource,
     options: BindAuthenticatorOptions,
   ) {
-    this.lockout = new BindFailureLockout({
-      maxFailures: options.lockoutFailures,
-      windowMs: options.lockoutMs,
-      ...(options.now ? { now: options.now } : {}),
+    this.cluster = new ClusterBinds(dataSource, {
+      leaseMs: options.bindLeaseMs,
+      lockoutFailures: options.lockoutFailures,
+      lockoutMs: options.lockoutMs,
+      ...(options.instanceId === undefined ? {} : { instanceId: options.instanceId }),
     });
+  }
+
+  start(): void {
+    this.cluster.start();
+  }
+
+  /** Gives up every bind slot this instance holds (the sessions are closed by the server). */
+  stop(): Promise<void> {
+    return this.cluster.stop();
   }
 
   async authenticate(request: BindRequest, remoteAddress: string | undefined): Promise<BindVerdict> {
     const { system_id: systemId, password } = request.pdu;
     const ip = remoteAddress ?? '';
-    if (this.lockout.isLocked(ip, systemId)) {
+    if (await this.cluster.isLockedOut(ip, systemId)) {
       await verifyAgainstDummy(password);
       return { ok: false, status: CREDENTIALS_REFUSED, refusal: 'locked_out' };
     }
@@ -66,10 +78,10 @@ export class BindAuthenticator {
           })
         : await verifyAgainstDummy(password);
     if (!verified || row === undefined) {
-      this.lockout.recordFailure(ip, systemId);
+      await this.cluster.recordFailure(ip, systemId);
       return { ok: false, status: CREDENTIALS_REFUSED, refusal: 'credentials' };
     }
-    this.lockout.recordSuccess(ip, systemId);
+    await this.cluster.recordSuccess(ip, systemId);
     return this.admit(new TenantPolicy(row), row.allowed_ips, request.bindType, remoteAddress);
   }
 
@@ -78,23 +90,28 @@ export class BindAuthenticator {
     return this.bindsInUse.get(credentialId) ?? 0;
   }
 
-  private admit(
+  private async admit(
     policy: TenantPolicy,
     allowedIps: readonly string[],
     bindType: BindType,
     remoteAddress: string | undefined,
-  ): BindVerdict {
+  ): Promise<BindVerdict> {
     if (!new IpAllowList(allowedIps).allows(remoteAddress)) {
       return { ok: false, status: CommandStatus.ESME_RBINDFAIL, refusal: 'ip_not_allowed' };
     }
     if (!policy.bindTypes.has(bindType)) {
       return { ok: false, status: CommandStatus.ESME_RBINDFAIL, refusal: 'bind_type_not_allowed' };
     }
-    const inUse = this.bindsOf(policy.credentialId);
-    if (inUse >= policy.maxBinds) {
+    const slot = await this.cluster.acquire({
+      credentialId: policy.credentialId,
+      maxBinds: policy.maxBinds,
+      bindType,
+      remoteIp: remoteAddress,
+    });
+    if (slot === undefined) {
       return { ok: false, status: CommandStatus.ESME_RBINDFAIL, refusal: 'too_many_binds' };
     }
-    this.bindsInUse.set(policy.credentialId, inUse + 1);
+    this.bindsInUse.set(policy.credentialId, this.bindsOf(policy.credentialId) + 1);
     let released = false;
     const release = (): void => {
       if (released) return;
@@ -102,6 +119,7 @@ export class BindAuthenticator {
       const left = this.bindsOf(policy.credentialId) - 1;
       if (left > 0) this.bindsInUse.set(policy.credentialId, left);
       else this.bindsInUse.delete(policy.credentialId);
+      void this.cluster.release(slot);
     };
     return { ok: true, policy, release };
   }

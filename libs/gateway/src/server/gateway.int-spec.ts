@@ -69,6 +69,11 @@ function whenClosed(socket: Socket): Promise<void> {
   });
 }
 
+/** Answers the server's unbind like a well-behaved ESME, so that stopping the gateway is graceful and quick. */
+function answerUnbind(c: TenantClient): void {
+  c.raw.on('unbind', (pdu: NodeSmppPdu) => c.raw.send(pdu.response()));
+}
+
 let seq = 0;
 function uniqueId(prefix: string): string {
   seq++;
@@ -156,6 +161,87 @@ describe('SMPP gateway over real sockets and Postgres', () => {
         CommandStatus.ESME_ROK,
       );
     });
+
+    it('counts max_binds and failed binds over every server instance sharing the database', async () => {
+      const a = await gatewayWith(testSettings({ lockoutFailures: 3, lockoutMs: 600_000 }));
+      const b = await gatewayWith(testSettings({ lockoutFailures: 3, lockoutMs: 600_000 }));
+      const pair = uniqueId('pair');
+      const guarded = uniqueId('guard');
+      await createTestTenant(db.dataSource, { systemId: pair, maxBinds: 2 });
+      await createTestTenant(db.dataSource, { systemId: guarded });
+
+      const onA = await boundClient(a, pair);
+      await boundClient(b, pair);
+      // Two binds in use, one on each instance: a third is refused on either.
+      expect((await (await client(a)).bind('transceiver', pair)).command_status).toBe(
+        CommandStatus.ESME_RBINDFAIL,
+      );
+      expect((await (await client(b)).bind('transceiver', pair)).command_status).toBe(
+        CommandStatus.ESME_RBINDFAIL,
+      );
+      await onA.request('unbind');
+      await onA.closed;
+      expect((await (await client(b)).bind('transceiver', pair)).command_status).toBe(CommandStatus.ESME_ROK);
+
+      // Failures on A and on B add up to one lockout, seen by both.
+      expect((await (await client(a)).bind('transmitter', guarded, 'bad')).command_status).toBe(
+        CommandStatus.ESME_RINVPASWD,
+      );
+      expect((await (await client(b)).bind('transmitter', guarded, 'bad')).command_status).toBe(
+        CommandStatus.ESME_RINVPASWD,
+      );
+      expect((await (await client(a)).bind('transmitter', guarded, 'bad')).command_status).toBe(
+        CommandStatus.ESME_RINVPASWD,
+      );
+      expect((await (await client(b)).bind('transmitter', guarded)).command_status).toBe(
+        CommandStatus.ESME_RINVPASWD,
+      );
+      expect((await (await client(a)).bind('transmitter', guarded)).command_status).toBe(
+        CommandStatus.ESME_RINVPASWD,
+      );
+      // When the lockout ends, the right password binds again.
+      await db.dataSource.query(`UPDATE bind_failures SET locked_until = now() - interval '1 second'`);
+      expect((await (await client(b)).bind('transmitter', guarded)).command_status).toBe(
+        CommandStatus.ESME_ROK,
+      );
+    }, 30_000);
+
+    it("stops counting a dead instance's binds when their lease lapses, and frees a stopped instance's at once", async () => {
+      const a = await startTestGateway(db.dataSource, testSettings());
+      const b = await startTestGateway(db.dataSource, testSettings());
+      const systemId = uniqueId('lease');
+      await createTestTenant(db.dataSource, { systemId, maxBinds: 1 });
+      const live = async () =>
+        (
+          await db.dataSource.query<Array<{ n: number }>>(
+            `SELECT count(*)::int AS n FROM bind_sessions s JOIN tenant_credentials c ON c.id = s.credential_id
+             WHERE c.system_id = $1 AND s.expires_at > now()`,
+            [systemId],
+          )
+        )[0].n;
+      try {
+        answerUnbind(await boundClient(a, systemId));
+        expect((await (await client(b)).bind('transceiver', systemId)).command_status).toBe(
+          CommandStatus.ESME_RBINDFAIL,
+        );
+        // A crashed instance renews nothing: its rows lapse (simulated by ageing them).
+        await db.dataSource.query(
+          `UPDATE bind_sessions SET expires_at = now() - interval '1 second' WHERE instance_id = $1`,
+          [a.authenticator.cluster.instanceId],
+        );
+        answerUnbind(await boundClient(b, systemId));
+        expect(await live()).toBe(1);
+        // A graceful stop gives its slots back at once.
+        await b.stop();
+        expect(await live()).toBe(0);
+        const c = await gatewayWith();
+        await boundClient(c, systemId);
+        expect(await live()).toBe(1);
+      } finally {
+        await b.stop();
+        await a.stop();
+      }
+    }, 30_000);
 
     it('accepts a password longer than 8 characters only when the credential allows it', async () => {
       const gateway = await gatewayWith();

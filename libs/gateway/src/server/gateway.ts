@@ -19,6 +19,8 @@ export interface GatewaySettings {
   readonly scheduler: MessageSchedulerOptions;
   readonly lockoutFailures: number;
   readonly lockoutMs: number;
+  /** How long a bind counts towards max_binds across instances without being renewed. */
+  readonly bindLeaseMs: number;
 }
 
 export class GatewayConfigError extends Error {
@@ -68,6 +70,7 @@ export function gatewaySettingsFromConfig(config: AppConfig): GatewaySettings {
     scheduler: { intervalMs: config.smppSchedulerIntervalMs, batchSize: 500 },
     lockoutFailures: config.smppLockoutFailures,
     lockoutMs: config.smppLockoutMs,
+    bindLeaseMs: config.smppBindLeaseMs,
   };
 }
 
@@ -103,6 +106,7 @@ export class Gateway {
     this.authenticator = new BindAuthenticator(dataSource, {
       lockoutFailures: settings.lockoutFailures,
       lockoutMs: settings.lockoutMs,
+      bindLeaseMs: settings.bindLeaseMs,
     });
     this.accept = new AcceptService(dataSource, deps.router ?? new Router(), settings.accept);
     const queries = new MessageQueries(dataSource, this.delivery, deps.upstreamCanceller);
@@ -121,12 +125,14 @@ export class Gateway {
   async start(): Promise<void> {
     this.delivery.start?.();
     this.scheduler.start();
+    this.authenticator.start();
     await this.server.listen();
   }
 
   /** Stops taking binds, unbinds every tenant (in-flight submits finish first), then stops the background work. */
   async stop(): Promise<void> {
     await this.server.shutdown();
+    await this.authenticator.stop();
     await this.scheduler.stop();
     await this.delivery.stop?.();
   }
