@@ -22,10 +22,13 @@ import {
   testRouter,
   testSettings,
 } from '../libs/gateway/src/server/testing/gateway-harness';
-import { databaseUrl, withAdmin } from './scratch-database';
+import { databaseUrl, postgresCpuDelta, postgresCpuMs, withAdmin } from './scratch-database';
 
-const BINDS = 4;
-const WINDOW = 50;
+// `npm run bench:accept -- [binds] [window]`
+// (The load client's worker thread gets them from the main thread.)
+const { binds: BINDS, window: WINDOW } = isMainThread
+  ? { binds: Number(process.argv[2] ?? 4), window: Number(process.argv[3] ?? 50) }
+  : (workerData as { binds: number; window: number });
 const MESSAGES = 60_000;
 const WARMUP = 2_000;
 const SYSTEM_ID = 'bench';
@@ -77,6 +80,8 @@ async function drive(
 
 interface ClientJob {
   readonly port: number;
+  readonly binds: number;
+  readonly window: number;
 }
 
 interface ClientResult {
@@ -122,7 +127,8 @@ function runClient(job: ClientJob): Promise<ClientResult> {
 
 async function main(): Promise<void> {
   Logger.overrideLogger(['error']);
-  const server = await DatabaseServer.open(loadConfig());
+  const config = loadConfig();
+  const server = await DatabaseServer.open(config);
   const scratch = `bench_accept_${randomBytes(4).toString('hex')}`;
   let dataSource: DataSource | undefined;
   let gateway: Gateway | undefined;
@@ -144,13 +150,29 @@ async function main(): Promise<void> {
 
     const settings = testSettings({
       server: { inboundWindow: WINDOW },
-      accept: { groupCommitConcurrency: 3, groupCommitMaxBatch: 300 },
+      // The group commit as configured (SMPP_GROUP_COMMIT_* or their defaults).
+      accept: {
+        groupCommitWindowMs: config.smppGroupCommitWindowMs,
+        groupCommitMaxBatch: config.smppGroupCommitMaxBatch,
+        groupCommitConcurrency: config.smppGroupCommitConcurrency,
+      },
     });
     gateway = new Gateway(settings, { dataSource, router: testRouter() }, loadConfig({}));
     await gateway.start();
     const port = gateway.server.ports.plain!;
 
-    const { ok, failed, seconds, latencies } = await runClient({ port });
+    const cpuQuery = (sql: string, params: unknown[]) =>
+      dataSource!.query<Array<{ pid: number }>>(sql, params);
+    const pgBefore = await postgresCpuMs(cpuQuery, 'bench-accept');
+    const cpuBefore = process.cpuUsage();
+    const { ok, failed, seconds, latencies } = await runClient({ port, binds: BINDS, window: WINDOW });
+    const cpu = process.cpuUsage(cpuBefore);
+    const pgMs = postgresCpuDelta(pgBefore, await postgresCpuMs(cpuQuery, 'bench-accept'));
+    const submitted = ok + failed + WARMUP;
+    console.error(
+      `CPU per submitted message: this process (gateway + load client) ${((cpu.user + cpu.system) / submitted).toFixed(0)} us` +
+        (pgMs === undefined ? '' : `, Postgres backends ${((pgMs * 1000) / submitted).toFixed(0)} us`),
+    );
     const sorted = latencies.sort();
     const [{ count }] = await dataSource.query<{ count: string }[]>(`SELECT count(*) FROM messages`);
     console.error(

@@ -18,3 +18,37 @@ export async function withAdmin<T>(serverUrl: string, work: (client: Client) => 
     await client.end();
   }
 }
+
+/**
+ * CPU time (ms) used so far by the Postgres backends of `applicationName`, read from /proc when the server runs on
+ * this machine; undefined when it cannot be read (remote server, other OS). Backends that ended are not counted.
+ */
+export async function postgresCpuMs(
+  query: (sql: string, params: unknown[]) => Promise<Array<{ pid: number }>>,
+  applicationName: string,
+): Promise<Map<number, number> | undefined> {
+  const { readFileSync } = await import('node:fs');
+  const rows = await query(`SELECT pid FROM pg_stat_activity WHERE application_name = $1`, [applicationName]);
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat (after the command name) are user and system time in clock ticks (100/s).
+    return new Map(
+      rows.map(({ pid }) => {
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        return [pid, (Number(fields[11]) + Number(fields[12])) * 10];
+      }),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU ms the backends used between two `postgresCpuMs` readings (undefined if either is). */
+export function postgresCpuDelta(
+  before: Map<number, number> | undefined,
+  after: Map<number, number> | undefined,
+): number | undefined {
+  if (before === undefined || after === undefined) return undefined;
+  let total = 0;
+  for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+  return total;
+}
