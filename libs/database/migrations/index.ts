@@ -10,6 +10,7 @@ import { Connectors1795320467593 } from './1795320467593-Connectors';
 import { AdminApi1795321000000 } from './1795321000000-AdminApi';
 import { ClusterBinds1795322000000 } from './1795322000000-ClusterBinds';
 import { MultipartReceipts1795323000000 } from './1795323000000-MultipartReceipts';
+import { ProviderErrorCode1795324000000 } from './1795324000000-ProviderErrorCode';
 
 export const MIGRATIONS = [
   Base1763800000000,
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   AdminApi1795321000000,
   ClusterBinds1795322000000,
   MultipartReceipts1795323000000,
+  ProviderErrorCode1795324000000,
 ];

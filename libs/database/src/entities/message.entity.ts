@@ -34,6 +34,13 @@ export interface StoredTlv {
  * One message part accepted from a tenant over SMPP. `id` is our message id (random, the string the tenant sees in
  * submit_sm_resp and in its DLR); all parts of one long message share `group_id` (equal to `id` for a single part).
  */
+/** A provider's error code as it was received (see MessageEntity.provider_error). */
+export interface ProviderErrorRecord {
+  readonly raw: string;
+  readonly code: string;
+  readonly source: 'err' | 'network_error_code';
+}
+
 @Entity('messages')
 @Check(
   'CHK_messages_status',
@@ -156,6 +163,13 @@ export class MessageEntity {
 
   @Column({ type: 'bytea', nullable: true })
   network_error_code!: Buffer | null;
+
+  /**
+   * The provider's own error code of the last receipt, verbatim beside our normalised `error_code`: `raw` exactly as
+   * received (GatewayAPI `err:126`), `code` as the provider writes it (`0x107E`), `source` where it was read.
+   */
+  @Column({ type: 'jsonb', nullable: true })
+  provider_error!: ProviderErrorRecord | null;
 
   @Column({ type: 'timestamptz' })
   submitted_at!: Date;

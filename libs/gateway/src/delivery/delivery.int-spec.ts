@@ -314,9 +314,16 @@ describe('DeliveryService over real sockets and Postgres', () => {
     const results = await service.recordDlrBatch([
       at('delivered', doubled),
       at('enroute', intermediates),
-      { ...at('undeliverable', finalThenEnroute, '126'), networkErrorCode },
+      {
+        ...at('undeliverable', finalThenEnroute, '404'),
+        networkErrorCode,
+        providerError: { raw: '126', code: '0x107E', source: 'err' as const },
+      },
       at('delivered', doubled),
-      at('enroute', finalThenEnroute),
+      {
+        ...at('enroute', finalThenEnroute),
+        providerError: { raw: '999', code: '0x13E7', source: 'err' as const },
+      },
       at('expired', alreadyFinal),
       at('enroute', intermediates),
       at('undeliverable', doubled, '001'),
@@ -347,9 +354,10 @@ describe('DeliveryService over real sockets and Postgres', () => {
         final: boolean;
         error_code: string;
         network_error_code: Buffer | null;
+        provider_error: unknown;
       }>
     >(
-      `SELECT "id", "status", "final", "error_code", "network_error_code" FROM "messages"
+      `SELECT "id", "status", "final", "error_code", "network_error_code", "provider_error" FROM "messages"
         WHERE "id" = ANY($1::text[]) ORDER BY "id"`,
       [[doubled, finalThenEnroute, intermediates, alreadyFinal]],
     );
@@ -358,7 +366,9 @@ describe('DeliveryService over real sockets and Postgres', () => {
     expect(byId.get(finalThenEnroute)).toMatchObject({
       status: 'undeliverable',
       final: true,
-      error_code: '126',
+      error_code: '404',
+      // The provider's own code, kept verbatim; the later ENROUTE changes nothing.
+      provider_error: { raw: '126', code: '0x107E', source: 'err' },
     });
     expect(byId.get(finalThenEnroute)?.network_error_code).toEqual(networkErrorCode);
     expect(byId.get(intermediates)).toMatchObject({ final: false });

@@ -1,4 +1,9 @@
-import type { MultipartReceiptMode, StoredDeliverSm, TenantDeliveryKind } from '@app/database';
+import type {
+  MultipartReceiptMode,
+  ProviderErrorRecord,
+  StoredDeliverSm,
+  TenantDeliveryKind,
+} from '@app/database';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ReceiptSource } from './deliver-sm';
 import { TENANT_DELIVERY_CHANNEL } from './delivery-notifications';
@@ -51,6 +56,8 @@ export interface MessageOutcomeUpdate {
   readonly final: boolean;
   readonly err: string;
   readonly networkErrorCode: Buffer | null;
+  /** The provider's own code, verbatim; null keeps the current one. */
+  readonly providerError: ProviderErrorRecord | null;
   readonly doneAt: Date;
 }
 
@@ -109,14 +116,16 @@ export class DeliveryRepository {
     if (updates.length === 0) return [];
     const rows = await tx.query<OutcomeRow[]>(
       `WITH "v" AS (
-         SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::bytea[], $6::timestamptz[])
-           AS "v"("id", "status", "final", "err", "network_error_code", "done_at")
+         SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::bytea[], $6::timestamptz[],
+                              $7::jsonb[])
+           AS "v"("id", "status", "final", "err", "network_error_code", "done_at", "provider_error")
        ), "updated" AS (
          UPDATE "messages" m
             SET "status" = COALESCE(v."status", m."status"),
                 "final" = v."final",
                 "error_code" = v."err",
                 "network_error_code" = COALESCE(v."network_error_code", m."network_error_code"),
+                "provider_error" = COALESCE(v."provider_error", m."provider_error"),
                 "done_at" = CASE WHEN v."final" THEN v."done_at" ELSE m."done_at" END,
                 "updated_at" = now()
            FROM "v"
@@ -138,6 +147,7 @@ export class DeliveryRepository {
         updates.map((u) => u.err),
         updates.map((u) => u.networkErrorCode),
         updates.map((u) => u.doneAt),
+        updates.map((u) => (u.providerError === null ? null : JSON.stringify(u.providerError))),
       ],
     );
     const byId = new Map(rows.map((row) => [row.requested_id, row]));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Logger } from '@nestjs/common';
 import type { AppConfig } from '@app/config';
-import type { TenantDeliveryKind } from '@app/database';
+import type { ProviderErrorRecord, TenantDeliveryKind } from '@app/database';
 import type { SmppSession } from '@app/smpp';
 import { Counter, register, type Registry } from 'prom-client';
 import type { DataSource, EntityManager } from 'typeorm';
@@ -72,6 +72,8 @@ export interface DlrEvent {
   readonly err: string;
   /** network type (1 octet) and error code (2 octets), SMPP 3.4 §5.3.2.31. */
   readonly networkErrorCode?: Buffer;
+  /** The provider's own error code, kept verbatim on the message beside `err`. */
+  readonly providerError?: ProviderErrorRecord;
   readonly doneAt: Date;
 }
 
@@ -125,6 +127,7 @@ function foldOutcomes(events: readonly DlrEvent[]): FoldedOutcome[] {
         final: rule.final,
         err: event.err,
         networkErrorCode: event.networkErrorCode ?? previous?.update.networkErrorCode ?? null,
+        providerError: event.providerError ?? previous?.update.providerError ?? null,
         doneAt: event.doneAt,
       },
       applied: [...(previous?.applied ?? []), index],
