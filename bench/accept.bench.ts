@@ -22,7 +22,7 @@ import {
   testRouter,
   testSettings,
 } from '../libs/gateway/src/server/testing/gateway-harness';
-import { databaseUrl, postgresCpuDelta, postgresCpuMs, withAdmin } from './scratch-database';
+import { cpuDelta, databaseUrl, postgresCpuMs, withAdmin } from './scratch-database';
 
 // `npm run bench:accept -- [binds] [window]`
 // (The load client's worker thread gets them from the main thread.)
@@ -161,13 +161,13 @@ async function main(): Promise<void> {
     await gateway.start();
     const port = gateway.server.ports.plain!;
 
-    const cpuQuery = (sql: string, params: unknown[]) =>
-      dataSource!.query<Array<{ pid: number }>>(sql, params);
-    const pgBefore = await postgresCpuMs(cpuQuery, 'bench-accept');
+    const backends = (sql: string) => dataSource!.query<Array<{ pid: number }>>(sql);
+    const backendsSql = `SELECT pid FROM pg_stat_activity WHERE application_name = 'bench-accept'`;
+    const pgBefore = await postgresCpuMs(backends, backendsSql);
     const cpuBefore = process.cpuUsage();
     const { ok, failed, seconds, latencies } = await runClient({ port, binds: BINDS, window: WINDOW });
     const cpu = process.cpuUsage(cpuBefore);
-    const pgMs = postgresCpuDelta(pgBefore, await postgresCpuMs(cpuQuery, 'bench-accept'));
+    const pgMs = cpuDelta(pgBefore, await postgresCpuMs(backends, backendsSql));
     const submitted = ok + failed + WARMUP;
     console.error(
       `CPU per submitted message: this process (gateway + load client) ${((cpu.user + cpu.system) / submitted).toFixed(0)} us` +

@@ -26,7 +26,13 @@ import {
 } from '@app/smpp';
 import { freePort, spawnApp, type RunningApp } from '@app/testing';
 import { TENANT, seedRouting, startSimulators, waitForOutput } from '../test/pipeline/pipeline-fixture';
-import { databaseUrl as urlForDatabase, withAdmin } from './scratch-database';
+import {
+  cpuDelta,
+  databaseUrl as urlForDatabase,
+  postgresCpuMs,
+  processCpuMs,
+  withAdmin,
+} from './scratch-database';
 
 const MODES = ['one-process', 'distributed'] as const;
 type Mode = (typeof MODES)[number];
@@ -271,6 +277,22 @@ async function runMode(
     sessions.push(await bindReceiver(started.smppPort, tally));
     for (let i = 0; i < TX_BINDS; i++) sessions.push(await bindTransmitter(started.smppPort));
 
+    // CPU of the apps and of the scratch database's Postgres backends, to say where a message's cost goes.
+    const appCpu = (): Map<number, number> | undefined => {
+      const readings = new Map<number, number>();
+      for (const app of apps) {
+        const ms = app.child.pid === undefined ? undefined : processCpuMs(app.child.pid);
+        if (ms === undefined) return undefined;
+        readings.set(app.child.pid as number, ms);
+      }
+      return readings;
+    };
+    const backendsSql = `SELECT pid FROM pg_stat_activity WHERE datname = '${scratch}'`;
+    const backends = (sql: string) =>
+      withAdmin(adminUrl, async (client) => (await client.query<{ pid: number }>(sql)).rows);
+    const appsBefore = appCpu();
+    const pgBefore = await postgresCpuMs(backends, backendsSql);
+
     const begin = performance.now();
     const { accepted, refused, latencies } = await submitAll(sessions.slice(1), messages);
     const submitSeconds = (performance.now() - begin) / 1000;
@@ -285,6 +307,15 @@ async function runMode(
     const lost = missing();
     const duplicated = accepted.filter((id) => (tally.finals.get(id) ?? 0) > 1).length;
     const sorted = Float64Array.from(latencies).sort();
+    const appsMs = cpuDelta(appsBefore, appCpu());
+    const pgMs = cpuDelta(pgBefore, await postgresCpuMs(backends, backendsSql));
+    if (appsMs !== undefined && pgMs !== undefined && accepted.length > 0) {
+      console.error(
+        `bench:e2e ${mode}: CPU per accepted message ${(((appsMs + pgMs) * 1000) / accepted.length).toFixed(0)} us ` +
+          `(apps ${((appsMs * 1000) / accepted.length).toFixed(0)} us, Postgres backends ` +
+          `${((pgMs * 1000) / accepted.length).toFixed(0)} us; simulators and load client not counted)`,
+      );
+    }
     console.error(
       `bench:e2e ${mode}: ${accepted.length}/${messages} accepted in ${submitSeconds.toFixed(2)} s ` +
         `(refused: ${JSON.stringify(Object.fromEntries(refused))}), ${finals} final receipts in ` +
