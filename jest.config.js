@@ -22,8 +22,6 @@ const base = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' },
   testEnvironment: 'node',
-  // Integration and e2e tests talk to real servers on a shared 2-core machine; each may still set its own.
-  testTimeout: 60_000,
 };
 
 const dbHarness = {
@@ -33,6 +31,9 @@ const dbHarness = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration and e2e tests talk to real servers on a shared 2-core machine; each may still set its own.
+  // A global option: jest ignores testTimeout inside a project's entry (it stayed at 5 s there).
+  testTimeout: 60_000,
   projects: [
     { ...base, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...base, ...dbHarness, displayName: 'int', testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },
