@@ -428,9 +428,12 @@ export class ConnectorRuntime {
     // Bounded: every pass either returns or uses up a retry or a resubmit.
     for (;;) {
       if (this.downReason !== undefined) return this.reroute(`provider down: ${this.downReason}`, attempts);
-      const session = await this.sessionForSubmit();
+      // Without waiting when a session is bound and a token is there (the usual case).
+      const session = this.pickSession() ?? (await this.sessionForSubmit());
       if (session === undefined) return this.reroute('no bound session', attempts);
-      await this.throttle();
+      this.bucket.setRate(this.rate.tps);
+      const wait = this.bucket.take();
+      if (wait > 0) await this.throttle(wait);
       attempts++;
       // Every part's attempt is recorded before any submit_sm is written; the session is chosen only then, so that
       // the sends waiting for their rows spread over the windows as they are when the PDUs go out.
@@ -629,10 +632,10 @@ export class ConnectorRuntime {
     });
   }
 
-  private async throttle(): Promise<void> {
-    this.bucket.setRate(this.rate.tps);
+  /** Waits for a token, `firstWait` ms being how long the bucket said the first one would take. */
+  private async throttle(firstWait: number): Promise<void> {
     // Bounded: each wait is as long as the bucket needs for one token.
-    for (let wait = this.bucket.take(); wait > 0; wait = this.bucket.take()) await sleep(wait);
+    for (let wait = firstWait; wait > 0; wait = this.bucket.take()) await sleep(wait);
   }
 
   /**
