@@ -287,6 +287,11 @@ export class ConnectorRuntime {
     return this.planIndex;
   }
 
+  /** The SMPP clients of the current bind plan, one per session, for status reports: read them, never drive them. */
+  get sessionClients(): readonly SmppClient[] {
+    return this.clients;
+  }
+
   start(): void {
     registerProviderTlvs(this.options.profile);
     this.openClients();

@@ -11,6 +11,7 @@ import { AdminApi1795321000000 } from './1795321000000-AdminApi';
 import { ClusterBinds1795322000000 } from './1795322000000-ClusterBinds';
 import { MultipartReceipts1795323000000 } from './1795323000000-MultipartReceipts';
 import { ProviderErrorCode1795324000000 } from './1795324000000-ProviderErrorCode';
+import { ProviderSessions1795325000000 } from './1795325000000-ProviderSessions';
 
 export const MIGRATIONS = [
   Base1763800000000,
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   ClusterBinds1795322000000,
   MultipartReceipts1795323000000,
   ProviderErrorCode1795324000000,
+  ProviderSessions1795325000000,
 ];

@@ -22,6 +22,7 @@ import { ParkedDlrEntity } from './entities/parked-dlr.entity';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { AuditLogEntity } from './entities/audit-log.entity';
 import { BindFailureEntity, BindSessionEntity } from './entities/bind-session.entity';
+import { ProviderSessionEntity } from './entities/provider-session.entity';
 
 export const ENTITIES = [
   TenantEntity,
@@ -47,6 +48,7 @@ export const ENTITIES = [
   AuditLogEntity,
   BindSessionEntity,
   BindFailureEntity,
+  ProviderSessionEntity,
 ];
 
 export { ProviderEntity, TenantEntity };
@@ -76,3 +78,5 @@ export { ApiKeyEntity, AuditLogEntity };
 export * from './entities/api-key.entity';
 export * from './entities/audit-log.entity';
 export { BindFailureEntity, BindSessionEntity };
+export { ProviderSessionEntity };
+export * from './entities/provider-session.entity';
