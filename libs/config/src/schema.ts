@@ -226,7 +226,7 @@ export const CONFIG_SCHEMA = {
   smppGroupCommitMaxBatch: withDefault(
     'SMPP_GROUP_COMMIT_MAX_BATCH',
     'A group commit is written as soon as it holds this many messages',
-    '500',
+    '200',
     integer(1, 10_000),
   ),
   smppGroupCommitMaxWaiting: withDefault(
@@ -238,7 +238,7 @@ export const CONFIG_SCHEMA = {
   smppGroupCommitConcurrency: withDefault(
     'SMPP_GROUP_COMMIT_CONCURRENCY',
     'Group-commit transactions running at once (each holds a pool connection)',
-    '2',
+    '3',
     integer(1, 64),
   ),
   smppDefaultValidityHours: withDefault(
