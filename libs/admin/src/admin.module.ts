@@ -14,12 +14,7 @@ import { ApiKeysController } from './resources/api-keys';
 import { BalancesController, BalanceService } from './resources/balances';
 import { CredentialAdminService, CredentialsController } from './resources/credentials';
 import { MessagesController, MessageService } from './resources/messages';
-import {
-  OperationsController,
-  OperationsService,
-  PROVIDER_STATUS_SOURCE,
-  type ProviderStatusSource,
-} from './resources/operations';
+import { OperationsController, OperationsService } from './resources/operations';
 import { RoutePlansController, RoutePlanService } from './resources/route-plans';
 import { RoutingChanges } from './resources/routing-changes';
 import { TariffsController, TariffService } from './resources/tariffs';
@@ -29,8 +24,6 @@ import { ROUTING_CHANGE_LISTENER, type RoutingChangeListener } from './routing-l
 export interface AdminModuleOptions {
   /** The Router of this process, refreshed after routing changes (the all-in-one app passes its refresher's). */
   readonly routing?: RoutingChangeListener;
-  /** Live provider sessions, when the connectors run in this process. */
-  readonly providerStatus?: ProviderStatusSource;
 }
 
 const logger = new Logger('AdminApi');
@@ -50,9 +43,6 @@ export class AdminModule implements OnApplicationBootstrap {
     const optional: Provider[] = [];
     if (options.routing !== undefined)
       optional.push({ provide: ROUTING_CHANGE_LISTENER, useValue: options.routing });
-    if (options.providerStatus !== undefined) {
-      optional.push({ provide: PROVIDER_STATUS_SOURCE, useValue: options.providerStatus });
-    }
     return {
       module: AdminModule,
       controllers: [

@@ -4,11 +4,7 @@ export { ApiKeyService, generateApiKey, hashApiKey, type CreatedApiKey } from '.
 export type { AdminPrincipal } from './auth/principal';
 export { createAdminDocument, serveAdminDocs } from './docs';
 export { microsToMoney, moneyToMicros } from './money';
-export {
-  PROVIDER_STATUS_SOURCE,
-  type ProviderSessionStatus,
-  type ProviderStatusSource,
-} from './resources/operations';
+export { ProviderSessionView, ProviderView } from './resources/operations';
 export {
   refresherListener,
   ROUTING_CHANGED_CHANNEL,

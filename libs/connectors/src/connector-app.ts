@@ -19,6 +19,7 @@ import { ConnectorRuntime } from './connector-runtime';
 import { parseIndeterminatePolicy, type IndeterminatePolicy } from './indeterminate-policy';
 import { NumberLookupService } from './number-lookup';
 import { ConnectorConfigError } from './rate-control';
+import { SessionStatusReporter } from './session-status-reporter';
 
 /** Where each provider's keys live in AppConfig (`<prefix>Hosts`, …) and in the environment (`<VARIABLE>_…`). */
 const CONFIG_KEYS = {
@@ -193,6 +194,7 @@ async function runConnectorApp(provider: ProviderId, attach?: ConnectorAttachmen
     server?: DatabaseServer;
     dataSource?: DataSource;
     runtime?: ConnectorRuntime;
+    reporter?: SessionStatusReporter;
     attached?: { stop(): Promise<void> };
     http?: INestApplication;
   } = {};
@@ -204,6 +206,7 @@ async function runConnectorApp(provider: ProviderId, attach?: ConnectorAttachmen
     try {
       await started.attached?.stop();
       await started.runtime?.stop();
+      await started.reporter?.stop();
       await started.http?.close();
       if (started.dataSource?.isInitialized === true) await started.dataSource.destroy();
       await started.server?.close();
@@ -253,6 +256,13 @@ async function runConnectorApp(provider: ProviderId, attach?: ConnectorAttachmen
   started.runtime = runtime;
   if (stopping) return;
   runtime.start();
+  // The admin API (any process) shows these sessions from provider_sessions.
+  started.reporter = new SessionStatusReporter({
+    dataSource,
+    runtime,
+    windowSize: settings.windowSize,
+  });
+  started.reporter.start();
   if (attach !== undefined) {
     const readiness = started.http.get(ReadinessRegistry);
     started.attached = await attach({ config, dataSource, runtime, settings, metrics, readiness });

@@ -32,3 +32,8 @@ export {
 } from './rate-control';
 export { NumberLookupService, type NumberLookupOptions, type StoredNumberLookup } from './number-lookup';
 export type { AttemptOutcome, SendMessage } from './send-message';
+export {
+  SessionStatusReporter,
+  type ReportedRuntime,
+  type SessionStatusReporterOptions,
+} from './session-status-reporter';

@@ -6,7 +6,7 @@ export class ProviderSessions1795325000000 implements MigrationInterface {
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(
-      `CREATE TABLE "provider_sessions" ("provider_id" text NOT NULL, "instance" text NOT NULL, "session_index" integer NOT NULL, "state" text NOT NULL, "bind_type" text NOT NULL, "host" text NOT NULL, "window_in_use" integer NOT NULL DEFAULT '0', "window_size" integer NOT NULL, "last_error" text, "last_error_at" TIMESTAMP WITH TIME ZONE, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_provider_sessions" PRIMARY KEY ("provider_id", "instance", "session_index"))`,
+      `CREATE TABLE "provider_sessions" ("provider_id" text NOT NULL, "instance" text NOT NULL, "session_index" integer NOT NULL, "state" text NOT NULL, "bind_type" text, "host" text NOT NULL, "window_in_use" integer NOT NULL DEFAULT '0', "window_size" integer NOT NULL, "last_error" text, "last_error_at" TIMESTAMP WITH TIME ZONE, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_provider_sessions" PRIMARY KEY ("provider_id", "instance", "session_index"))`,
     );
   }
 

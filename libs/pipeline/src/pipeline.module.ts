@@ -12,7 +12,12 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '@app/config';
 import { InProcessBus, OutboxRelay, RabbitMqBus, type Bus } from '@app/bus';
 import { LedgerRepository } from '@app/billing';
-import { ConnectorConfigError, ConnectorRuntime, connectorSettings } from '@app/connectors';
+import {
+  ConnectorConfigError,
+  ConnectorRuntime,
+  connectorSettings,
+  SessionStatusReporter,
+} from '@app/connectors';
 import { DeliveryService, Gateway, GatewayModule } from '@app/gateway';
 import { SmscMetrics } from '@app/observability';
 import { Router } from '@app/routing';
@@ -55,6 +60,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
   private readonly sweeper: FinalDlrSweeper;
   private readonly reclaimer: LeaseReclaimer;
   private readonly connectors: ConnectorRuntime[] = [];
+  private readonly reporters: SessionStatusReporter[] = [];
   private readonly dispatchers: Dispatcher[] = [];
 
   constructor(
@@ -102,6 +108,7 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
   async beforeApplicationShutdown(): Promise<void> {
     await Promise.all(this.dispatchers.map((dispatcher) => dispatcher.stop()));
     await Promise.all(this.connectors.map((connector) => connector.stop()));
+    await Promise.all(this.reporters.map((reporter) => reporter.stop()));
     await this.reclaimer.stop();
     await this.relay.stop();
     await this.sweeper.stop();
@@ -137,6 +144,14 @@ class PipelineLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeA
       });
       runtime.start();
       this.connectors.push(runtime);
+      // The admin API shows these sessions from provider_sessions, as for the connector apps.
+      const reporter = new SessionStatusReporter({
+        dataSource: this.dataSource,
+        runtime,
+        windowSize: settings.windowSize,
+      });
+      reporter.start();
+      this.reporters.push(reporter);
       const dispatcher = new Dispatcher({
         dataSource: this.dataSource,
         bus: this.bus,

@@ -1,50 +1,43 @@
-import {
-  Body,
-  Delete,
-  Get,
-  HttpCode,
-  Inject,
-  Injectable,
-  NotFoundException,
-  Optional,
-  Param,
-  Post,
-  Put,
-} from '@nestjs/common';
+import { Body, Delete, Get, HttpCode, Injectable, NotFoundException, Param, Post, Put } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { reconcile } from '@app/billing';
-import { MoNumberEntity, PROVIDER_HEALTH, ProviderEntity, TenantEntity } from '@app/database';
+import {
+  MoNumberEntity,
+  PROVIDER_HEALTH,
+  ProviderEntity,
+  TenantEntity,
+  type ProviderSessionEntity,
+} from '@app/database';
 import { AdminController } from '../http/admin-controller.decorator';
 import { InvalidInputException } from '../http/validation';
 import { UUID_PATTERN } from './common.dto';
 import { RoutingChanges } from './routing-changes';
 
-/** Live state of one upstream session, as a connector reports it. */
-export interface ProviderSessionStatus {
-  readonly sessionId: string;
-  readonly bound: boolean;
-  readonly windowInUse: number;
-  readonly windowSize: number;
-  readonly lastError: string | null;
-}
-
-/**
- * Hook for the connectors' live session status. TODO: the connectors do not expose it yet; until a host app provides
- * this token, `sessions` is null in provider views.
- */
-export interface ProviderStatusSource {
-  sessions(providerId: string): readonly ProviderSessionStatus[];
-}
-export const PROVIDER_STATUS_SOURCE = Symbol('PROVIDER_STATUS_SOURCE');
-
-export class ProviderSessionView implements ProviderSessionStatus {
-  @ApiProperty() sessionId!: string;
+export class ProviderSessionView {
+  @ApiProperty({ description: 'The reporting connector process (host:pid:n)' }) instance!: string;
+  @ApiProperty({ description: "The session's position in that process's bind plan" }) index!: number;
+  @ApiProperty({
+    description:
+      'SMPP client state: idle, connecting, binding, bound, waiting (to reconnect), stopping, stopped',
+  })
+  state!: string;
   @ApiProperty() bound!: boolean;
-  @ApiProperty() windowInUse!: number;
+  @ApiProperty({ nullable: true, type: String, enum: ['transmitter', 'receiver', 'transceiver'] })
+  bindType!: string | null;
+  @ApiProperty({ example: '127.0.0.1:2775', description: 'Host of the current (or next) connection' })
+  host!: string;
+  @ApiProperty({ description: 'Our submits awaiting their response' }) windowInUse!: number;
   @ApiProperty() windowSize!: number;
   @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastErrorAt!: string | null;
+  @ApiProperty({ description: 'When the connector last reported (it does every few seconds)' })
+  updatedAt!: string;
+  @ApiProperty({
+    description: 'The connector stopped reporting (its process died): the state is its last word',
+  })
+  stale!: boolean;
 }
 
 export class ProviderView {
@@ -54,11 +47,10 @@ export class ProviderView {
   @ApiProperty({ enum: PROVIDER_HEALTH }) health!: string;
   @ApiProperty({ nullable: true, type: String }) healthUpdatedAt!: string | null;
   @ApiProperty({
-    nullable: true,
     type: [ProviderSessionView],
-    description: 'null until connectors report it',
+    description: 'Every upstream session of every connector process of the provider, as last reported',
   })
-  sessions!: readonly ProviderSessionStatus[] | null;
+  sessions!: ProviderSessionView[];
 }
 
 export class ProviderConfigDto {
@@ -111,18 +103,18 @@ export class OperationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly routing: RoutingChanges,
-    @Optional() @Inject(PROVIDER_STATUS_SOURCE) private readonly status?: ProviderStatusSource,
   ) {}
 
   async providers(): Promise<ProviderView[]> {
     const rows = await this.dataSource.getRepository(ProviderEntity).find({ order: { id: 'ASC' } });
-    return rows.map((row) => this.providerView(row));
+    const sessions = await this.sessions();
+    return rows.map((row) => providerView(row, sessions.get(row.id) ?? []));
   }
 
   async provider(id: string): Promise<ProviderView> {
     const row = await this.dataSource.getRepository(ProviderEntity).findOneBy({ id });
     if (row === null) throw new NotFoundException(`provider ${id} not found`);
-    return this.providerView(row);
+    return providerView(row, (await this.sessions(id)).get(id) ?? []);
   }
 
   /** Routers stop (or resume) planning the provider for the next message. */
@@ -168,16 +160,52 @@ export class OperationsService {
     return jsonSafe(await reconcile(this.dataSource)) as ReconciliationView;
   }
 
-  private providerView(row: ProviderEntity): ProviderView {
-    return {
-      id: row.id,
-      name: row.name,
-      enabled: row.enabled,
-      health: row.health,
-      healthUpdatedAt: row.health_updated_at?.toISOString() ?? null,
-      sessions: this.status?.sessions(row.id) ?? null,
-    };
+  /** provider_sessions by provider (of one provider when given), stale rows flagged by the database's clock. */
+  private async sessions(providerId?: string): Promise<Map<string, ProviderSessionView[]>> {
+    const rows: Array<SessionRow> = await this.dataSource.query(
+      `SELECT *, expires_at < now() AS stale FROM provider_sessions
+       WHERE $1::text IS NULL OR provider_id = $1
+       ORDER BY provider_id, instance, session_index`,
+      [providerId ?? null],
+    );
+    const byProvider = new Map<string, ProviderSessionView[]>();
+    for (const row of rows) {
+      const list = byProvider.get(row.provider_id) ?? [];
+      list.push(sessionView(row));
+      byProvider.set(row.provider_id, list);
+    }
+    return byProvider;
   }
+}
+
+type SessionRow = ProviderSessionEntity & { stale: boolean };
+
+function sessionView(row: SessionRow): ProviderSessionView {
+  return {
+    instance: row.instance,
+    index: row.session_index,
+    state: row.state,
+    bound: row.state === 'bound' && row.bind_type !== null && !row.stale,
+    bindType: row.bind_type,
+    host: row.host,
+    windowInUse: row.window_in_use,
+    windowSize: row.window_size,
+    lastError: row.last_error,
+    lastErrorAt: row.last_error_at?.toISOString() ?? null,
+    updatedAt: row.updated_at.toISOString(),
+    stale: row.stale,
+  };
+}
+
+function providerView(row: ProviderEntity, sessions: ProviderSessionView[]): ProviderView {
+  return {
+    id: row.id,
+    name: row.name,
+    enabled: row.enabled,
+    health: row.health,
+    healthUpdatedAt: row.health_updated_at?.toISOString() ?? null,
+    sessions,
+  };
 }
 
 @AdminController('', 'operations')

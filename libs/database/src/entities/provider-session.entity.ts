@@ -25,9 +25,9 @@ export class ProviderSessionEntity {
   @Column({ type: 'text' })
   state!: string;
 
-  /** transmitter, receiver or transceiver: the bind type asked for, bound or not. */
-  @Column({ type: 'text' })
-  bind_type!: string;
+  /** transmitter, receiver or transceiver while bound; null otherwise. */
+  @Column({ type: 'text', nullable: true })
+  bind_type!: string | null;
 
   /** host:port of the current (or next) connection attempt. */
   @Column({ type: 'text' })
