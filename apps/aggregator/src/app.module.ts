@@ -4,11 +4,14 @@ import { ObservedAppModule, SandboxModule, type Sandbox } from '@app/bootstrap';
 import { ConfigModule, type AppConfig } from '@app/config';
 import { DatabaseModule, type DatabaseServer } from '@app/database';
 import { PipelineModule } from '@app/pipeline';
+import { LocalChanges, localChangesLinker } from './local-changes';
 
 /** The all-in-one aggregator: config, database (migrated at start), /metrics, /health, /ready, the SMPP server, routing, billing, connectors on the in-process bus, and the admin API. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, server: DatabaseServer, sandbox?: Sandbox): DynamicModule {
+    // Admin changes reach this process's Router and gateway before the API answers; NOTIFY tells the others.
+    const local = new LocalChanges();
     return {
       module: AppModule,
       imports: [
@@ -16,10 +19,10 @@ export class AppModule {
         DatabaseModule.forRoot({ server, runMigrations: true }),
         ObservedAppModule.forRoot(),
         PipelineModule.forRoot({ mode: 'one-process' }),
-        // Routing changes made here reach the in-process router through its loader and NOTIFY routing_changed.
-        AdminModule.forRoot(),
+        AdminModule.forRoot({ routing: local, policies: local }),
         ...(sandbox === undefined ? [] : [SandboxModule.forRoot(sandbox)]),
       ],
+      providers: [localChangesLinker(local)],
     };
   }
 }

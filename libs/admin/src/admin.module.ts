@@ -19,11 +19,15 @@ import { RoutePlansController, RoutePlanService } from './resources/route-plans'
 import { RoutingChanges } from './resources/routing-changes';
 import { TariffsController, TariffService } from './resources/tariffs';
 import { TenantsController, TenantService } from './resources/tenants';
+import { TENANT_POLICY_LISTENER, type TenantPolicyListener } from './policy-listener';
+import { PolicyChanges } from './resources/policy-changes';
 import { ROUTING_CHANGE_LISTENER, type RoutingChangeListener } from './routing-listener';
 
 export interface AdminModuleOptions {
   /** The Router of this process, refreshed after routing changes (the all-in-one app passes its refresher's). */
   readonly routing?: RoutingChangeListener;
+  /** The SMPP gateway of this process, told of tenant policy changes (the all-in-one app passes its own). */
+  readonly policies?: TenantPolicyListener;
 }
 
 const logger = new Logger('AdminApi');
@@ -43,6 +47,8 @@ export class AdminModule implements OnApplicationBootstrap {
     const optional: Provider[] = [];
     if (options.routing !== undefined)
       optional.push({ provide: ROUTING_CHANGE_LISTENER, useValue: options.routing });
+    if (options.policies !== undefined)
+      optional.push({ provide: TENANT_POLICY_LISTENER, useValue: options.policies });
     return {
       module: AdminModule,
       controllers: [
@@ -61,6 +67,7 @@ export class AdminModule implements OnApplicationBootstrap {
         ApiKeyGuard,
         AuditInterceptor,
         RoutingChanges,
+        PolicyChanges,
         TenantService,
         CredentialAdminService,
         BalanceService,

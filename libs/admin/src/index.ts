@@ -11,3 +11,4 @@ export {
   ROUTING_CHANGE_LISTENER,
   type RoutingChangeListener,
 } from './routing-listener';
+export { TENANT_POLICY_CHANNEL, TENANT_POLICY_LISTENER, type TenantPolicyListener } from './policy-listener';

@@ -16,5 +16,6 @@ export {
   type PipelineModuleOptions,
 } from './pipeline.module';
 export { RoutingLoader, type RoutingLoaderOptions } from './routing-loader';
+export { tenantPolicyChannel, type BindRefresher } from './tenant-policy-channel';
 export { parseSendRequest, PipelineInputError, type SendRequest } from './send-request';
 export { attachDispatcher, PipelineConfigError } from './connector-dispatcher';

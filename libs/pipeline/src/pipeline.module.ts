@@ -26,6 +26,7 @@ import { Dispatcher } from './dispatcher';
 import { FinalDlrSweeper } from './final-dlr-sweeper';
 import { LeaseReclaimer } from './lease-reclaimer';
 import { RoutingLoader } from './routing-loader';
+import { tenantPolicyChannel } from './tenant-policy-channel';
 
 export interface PipelineModuleOptions {
   /**
@@ -186,8 +187,14 @@ export class PipelineModule {
         { provide: PIPELINE_OPTIONS, useValue: options },
         {
           provide: RoutingLoader,
-          inject: [DataSource],
-          useFactory: (dataSource: DataSource) => new RoutingLoader(dataSource, router),
+          inject: [DataSource, Gateway, APP_CONFIG],
+          // Its LISTEN connection also carries tenant policy changes to this process's SMPP gateway.
+          useFactory: (dataSource: DataSource, gateway: Gateway, config: AppConfig) =>
+            new RoutingLoader(dataSource, router, {
+              checkMs: 1_000,
+              reloadMs: config.routingRefreshIntervalMs,
+              channels: tenantPolicyChannel(gateway.server),
+            }),
         },
         PipelineLifecycle,
       ],

@@ -35,8 +35,10 @@ export { RoutingTableRefresher } from './routing-table.refresher';
 export {
   ROUTING_CHANGED_CHANNEL,
   RoutingAutoRefresh,
+  TENANT_POLICY_CHANNEL,
   type AutoRefreshLogger,
   type NotificationClient,
+  type ExtraChannel,
   type RoutingAutoRefreshOptions,
 } from './routing-auto-refresh';
 export {

@@ -11,6 +11,13 @@ import type { RoutingTableRefresher } from './routing-table.refresher';
  */
 export const ROUTING_CHANGED_CHANNEL = 'routing_changed';
 
+/**
+ * The Postgres channel on which the admin API announces a changed tenant policy (limits, sender ids, destination
+ * prefixes, a revoked credential, a suspended tenant): payload `credential:<id>` or `tenant:<id>`. SMPP gateways
+ * LISTEN on it (through their RoutingLoader) and recompile the policy of their bound sessions.
+ */
+export const TENANT_POLICY_CHANNEL = 'tenant_policy_changed';
+
 /** The part of a pg Client the listener uses; tests substitute their own. */
 export interface NotificationClient {
   connect(): Promise<unknown>;
@@ -26,6 +33,14 @@ export interface AutoRefreshLogger {
   log(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+}
+
+/** Another channel LISTENed on the same connection (for example tenant policy changes). */
+export interface ExtraChannel {
+  /** A notification on the channel, with its payload ('' when none). */
+  notified(payload: string): void;
+  /** The connection was re-established: notifications sent meanwhile are lost, catch up on everything. */
+  missed(): void;
 }
 
 export interface RoutingAutoRefreshOptions {
@@ -45,6 +60,8 @@ export interface RoutingAutoRefreshOptions {
   readonly logger?: AutoRefreshLogger;
   /** Opens the LISTEN connection; default: a pg Client to `connection`. */
   readonly createClient?: () => NotificationClient;
+  /** More channels to LISTEN on over the same connection, by name (lower-case identifiers). */
+  readonly channels?: Readonly<Record<string, ExtraChannel>>;
 }
 
 /** setTimeout fires at once for delays above 2^31 - 1 ms; a change further away is re-examined at this delay. */
@@ -65,6 +82,7 @@ export class RoutingAutoRefresh {
   private readonly clock: () => number;
   private readonly logger: AutoRefreshLogger;
   private readonly createClient: () => NotificationClient;
+  private readonly channels: Readonly<Record<string, ExtraChannel>>;
 
   private running = false;
   private client: NotificationClient | undefined;
@@ -86,6 +104,12 @@ export class RoutingAutoRefresh {
     this.reconnectDelayMs = this.reconnectMinMs;
     this.clock = options.clock ?? Date.now;
     this.logger = options.logger ?? new Logger('RoutingAutoRefresh');
+    this.channels = options.channels ?? {};
+    for (const channel of Object.keys(this.channels)) {
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel) || channel === ROUTING_CHANGED_CHANNEL) {
+        throw new RangeError(`channel ${JSON.stringify(channel)} is not a lower-case identifier of its own`);
+      }
+    }
     const url = connectionUrl(options.connection);
     this.createClient =
       options.createClient ??
@@ -135,6 +159,7 @@ export class RoutingAutoRefresh {
     try {
       await client.connect();
       await client.query(`LISTEN ${ROUTING_CHANGED_CHANNEL}`);
+      for (const channel of Object.keys(this.channels)) await client.query(`LISTEN ${channel}`);
     } catch (error) {
       void discard(client);
       this.scheduleReconnect(`cannot listen: ${messageOf(error)}`);
@@ -167,11 +192,19 @@ export class RoutingAutoRefresh {
   private async reconnect(): Promise<void> {
     await this.connect();
     // Notifications sent while the connection was down are lost: reload everything once listening again.
-    if (this.client !== undefined) await this.refreshTables('reconnect');
+    if (this.client === undefined) return;
+    for (const channel of Object.values(this.channels)) channel.missed();
+    await this.refreshTables('reconnect');
   }
 
   private notified(message: Notification): void {
-    if (message.channel !== ROUTING_CHANGED_CHANNEL || !this.running) return;
+    if (!this.running) return;
+    const extra = Object.hasOwn(this.channels, message.channel) ? this.channels[message.channel] : undefined;
+    if (extra !== undefined) {
+      extra.notified(message.payload ?? '');
+      return;
+    }
+    if (message.channel !== ROUTING_CHANGED_CHANNEL) return;
     if (message.payload === 'providers') {
       this.track(
         this.refresher

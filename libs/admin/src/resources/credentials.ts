@@ -29,6 +29,7 @@ import { CredentialService, validateCidrs } from '@app/gateway';
 import type { AdminRequest } from '../auth/principal';
 import { AdminController } from '../http/admin-controller.decorator';
 import { InvalidInputException } from '../http/validation';
+import { PolicyChanges } from './policy-changes';
 
 /** Settings of a credential an operator may change at any time; the gateway reads them at each bind and submit. */
 export class CredentialLimitsDto {
@@ -153,7 +154,10 @@ function checkCidrs(allowedIps: readonly string[] | undefined): void {
 export class CredentialAdminService {
   private readonly credentials: CredentialService;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly policies: PolicyChanges,
+  ) {
     this.credentials = new CredentialService(dataSource);
   }
 
@@ -183,7 +187,9 @@ export class CredentialAdminService {
 
   async revoke(systemId: string): Promise<CredentialView> {
     await this.credentials.revoke(systemId);
-    return credentialView(await this.find(systemId));
+    const row = await this.find(systemId);
+    await this.policies.publish('credential', row.id);
+    return credentialView(row);
   }
 
   async updateLimits(systemId: string, limits: CredentialLimitsDto): Promise<CredentialView> {
@@ -202,6 +208,8 @@ export class CredentialAdminService {
         ...(limits.maxBinds === undefined ? {} : { max_binds: limits.maxBinds }),
       },
     );
+    // Bound sessions check the next submit with the new limits.
+    await this.policies.publish('credential', row.id);
     return credentialView(await this.find(systemId));
   }
 

@@ -14,6 +14,7 @@ import { TenantScoped } from '../auth/api-key.guard';
 import { AdminController } from '../http/admin-controller.decorator';
 import { MONEY_PATTERN, moneyToMicros } from '../money';
 import { MONEY_MESSAGE, PageQuery } from './common.dto';
+import { PolicyChanges } from './policy-changes';
 
 const MULTIPART_RECEIPTS_DESCRIPTION =
   'Receipts of a long message (UDH or SAR parts): per_part, one per part (default), or aggregated, one for the ' +
@@ -80,7 +81,10 @@ function tenantView(row: TenantEntity): TenantView {
 export class TenantService {
   private readonly ledger: LedgerRepository;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly policies: PolicyChanges,
+  ) {
     this.ledger = new LedgerRepository(dataSource);
   }
 
@@ -121,6 +125,8 @@ export class TenantService {
   async setStatus(id: string, status: TenantStatus): Promise<TenantView> {
     const result = await this.dataSource.getRepository(TenantEntity).update({ id }, { status });
     if (result.affected !== 1) throw new NotFoundException(`tenant ${id} not found`);
+    // A suspended tenant's binds are closed, a resumed one may bind again.
+    await this.policies.publish('tenant', id);
     return this.get(id);
   }
 

@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { DataSource } from 'typeorm';
 import { LedgerRepository } from '@app/billing';
+import { TenantCredentialEntity } from '@app/database';
 import type { SmscMetrics, WindowSample } from '@app/observability';
 import {
   CommandStatus,
@@ -14,6 +15,7 @@ import {
   type InboundRequest,
 } from '@app/smpp';
 import type { BindAuthenticator } from '../auth/bind-authenticator';
+import { TenantPolicy } from '../auth/tenant-policy';
 import type { AcceptService, SubmitContext } from '../accept/accept-service';
 import type { TenantDeliveryPort } from '../messages/delivery-port';
 import type { MessageQueries } from '../messages/message-queries';
@@ -106,6 +108,46 @@ export class SmppGatewayServer {
       `SMPP listening on ${this.options.host}:${this.ports.plain}` +
         (this.secure ? `, TLS on ${this.options.host}:${this.ports.tls}` : ''),
     );
+  }
+
+  /**
+   * Recompiles the policy of the sessions bound with the credential (or with any credential of the tenant; every
+   * bound session when no target is given) from tenant_credentials, so that a changed TPS limit, sender ids or
+   * destination prefixes apply from the next submit; a session whose credential is no longer usable (revoked,
+   * suspended, or its tenant suspended) is unbound. Returns how many sessions it looked at.
+   */
+  async refreshBinds(target: { credentialId?: string; tenantId?: string } = {}): Promise<number> {
+    const entries = [...this.bound].filter(
+      ([, entry]) =>
+        (target.credentialId === undefined || entry.context.policy.credentialId === target.credentialId) &&
+        (target.tenantId === undefined || entry.context.policy.tenantId === target.tenantId),
+    );
+    if (entries.length === 0) return 0;
+    const ids = [...new Set(entries.map(([, entry]) => entry.context.policy.credentialId))];
+    const rows = await this.dataSource
+      .getRepository(TenantCredentialEntity)
+      .createQueryBuilder('c')
+      .innerJoin('tenants', 't', 't.id = c.tenant_id')
+      .where('c.id IN (:...ids)', { ids })
+      .andWhere(`c.status = 'active'`)
+      .andWhere('c.revoked_at IS NULL')
+      .andWhere(`t.status = 'active'`)
+      .getMany();
+    const policies = new Map(rows.map((row) => [row.id, new TenantPolicy(row)]));
+    for (const [session] of entries) {
+      const current = this.bound.get(session);
+      if (current === undefined) continue;
+      const policy = policies.get(current.context.policy.credentialId);
+      if (policy === undefined) {
+        this.logger.log(
+          `unbinding '${current.context.policy.systemId}': credential or tenant no longer active`,
+        );
+        void session.unbind().catch(() => session.close('local'));
+        continue;
+      }
+      this.bound.set(session, { ...current, context: { ...current.context, policy } });
+    }
+    return entries.length;
   }
 
   /**
